@@ -1,0 +1,58 @@
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { Gateway } from '../core/index.js';
+import type { FunctionUrlEvent, HttpResponseStreamFactory, LambdaContextLike, StreamingHandler } from './lambda-runtime-types.js';
+
+/**
+ * Adapts the gateway to a function URL in RESPONSE_STREAM mode: event to Request, Response to the runtime's
+ * response stream. The body is piped with backpressure; a caller who disconnects aborts the upstream call (the
+ * function itself keeps running until the handler returns, so it must notice).
+ *
+ * @example
+ * export const handler = awslambda.streamifyResponse(createFunctionUrlHandler(gateway, awslambda.HttpResponseStream));
+ */
+export function createFunctionUrlHandler(gateway: Gateway, httpResponseStream: HttpResponseStreamFactory): StreamingHandler {
+  return async (event: FunctionUrlEvent, responseStream: Writable, _context: LambdaContextLike) => {
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    responseStream.once('close', abort);
+    responseStream.once('error', abort);
+    const response = await gateway(toRequest(event, controller.signal));
+    const stream = httpResponseStream.from(responseStream, {
+      statusCode: response.status,
+      headers: Object.fromEntries(response.headers),
+    });
+    // The runtime sends the prelude (status, headers) on the first write(); end() alone would drop it.
+    stream.write('');
+    if (!response.body) {
+      stream.end();
+      return;
+    }
+    try {
+      await pipeline(Readable.fromWeb(response.body as NodeReadableStream), stream);
+    } catch (error) {
+      abort();
+      // After the first byte the status is sent; a caller who left is not an error worth failing the invocation.
+      if (!responseStream.destroyed && !responseStream.writableFinished) throw error;
+    }
+  };
+}
+
+function toRequest(event: FunctionUrlEvent, signal: AbortSignal): Request {
+  const host = event.requestContext.domainName ?? event.headers?.['host'] ?? 'lambda-url.invalid';
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+  const method = event.requestContext.http.method;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers.set(name, value);
+  }
+  const hasBody = event.body !== undefined && method !== 'GET' && method !== 'HEAD';
+  const body = hasBody ? (event.isBase64Encoded ? Buffer.from(event.body!, 'base64') : event.body!) : undefined;
+  return new Request(`https://${host}${event.rawPath}${query}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: body as unknown as BodyInit } : {}),
+    signal,
+  });
+}

@@ -1,0 +1,148 @@
+import { replaceTopLevelModel } from './json-model-field.js';
+import { GatewayError, InvalidRequestError } from './errors.js';
+import { INFERENCE_ENDPOINTS, matchEndpoint, surfaceOf, type EndpointMatch, type InferenceOperation } from './endpoints.js';
+import { renderError, type ApiSurface } from './render-error.js';
+import { requestedFeatures } from './request-features.js';
+import { resolveRoute } from './resolve-route.js';
+import { forwardStoredResponseOperation } from './stored-responses.js';
+import type { ConfigSource } from './config-source.js';
+import type { RouteTable } from './route-table.js';
+import type { UpstreamAuthorizer } from '../upstream/authorize.js';
+import { sendUpstream, type FetchFunction } from '../upstream/send-upstream.js';
+import { buildUpstreamHeaders } from '../upstream/upstream-headers.js';
+
+/** The whole gateway as one web-standard function; the Lambda adapter, the local server and tests all call it. */
+export type Gateway = (request: Request) => Promise<Response>;
+
+/** Where gateway-made server errors (5xx) are reported; caller mistakes (4xx) are not logged as errors. */
+export interface GatewayErrorLog {
+  error(message: string, details: Record<string, unknown>): void;
+}
+
+export interface GatewayOptions {
+  readonly config: ConfigSource;
+  readonly authorize: UpstreamAuthorizer;
+  /** @default globalThis.fetch */
+  readonly fetch?: FetchFunction;
+  /**
+   * Time allowed until Mantle's response headers. A non-streamed generation sends its headers only when done.
+   * @default 600000 (10 minutes; the Lambda timeout bounds the whole call anyway)
+   */
+  readonly headersTimeoutMs?: number;
+  readonly log?: GatewayErrorLog;
+}
+
+/** Path under the route's base URL for each inference operation. */
+const UPSTREAM_SUFFIX: Record<InferenceOperation, string> = {
+  chat_completions: '/chat/completions',
+  responses_create: '/responses',
+  messages: '/messages',
+  count_tokens: '/messages/count_tokens',
+};
+
+export interface ForwardContext {
+  readonly authorize: UpstreamAuthorizer;
+  readonly fetch: FetchFunction;
+  readonly headersTimeoutMs: number;
+}
+
+/**
+ * Builds the gateway.
+ *
+ * @example
+ * const gateway = createGateway({ config: staticConfigSource(config), authorize });
+ * const response = await gateway(new Request('http://localhost/v1/models'));
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const context: ForwardContext = {
+    authorize: options.authorize,
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    headersTimeoutMs: options.headersTimeoutMs ?? 600_000,
+  };
+  return async (request) => {
+    const url = new URL(request.url);
+    let surface: ApiSurface = surfaceOf(url.pathname);
+    try {
+      const match = matchEndpoint(request.method, url.pathname);
+      surface = match.surface;
+      const table = await options.config.routeTable();
+      return await dispatch(match, request, url, table, context);
+    } catch (error) {
+      return renderError(asGatewayError(error, options.log, url.pathname), surface);
+    }
+  };
+}
+
+async function dispatch(match: EndpointMatch, request: Request, url: URL, table: RouteTable, context: ForwardContext): Promise<Response> {
+  switch (match.operation) {
+    case 'models_list':
+      return jsonResponse(table.modelListJson);
+    case 'models_get': {
+      const model = table.modelJson.get(match.modelId ?? '');
+      if (model === undefined) {
+        throw new GatewayError(404, 'not_found', `The model ${JSON.stringify(match.modelId)} does not exist on this gateway.`, { code: 'model_not_found' });
+      }
+      return jsonResponse(model);
+    }
+    case 'responses_get':
+    case 'responses_delete':
+    case 'responses_cancel':
+      return forwardStoredResponseOperation(match, request, url, table, context);
+    default:
+      return forwardInference(match.operation, match.surface, request, table, context);
+  }
+}
+
+async function forwardInference(operation: InferenceOperation, surface: ApiSurface, request: Request, table: RouteTable, context: ForwardContext): Promise<Response> {
+  const text = await request.text();
+  const body = parseJsonObject(text);
+  const model = body['model'];
+  if (typeof model !== 'string' || model.length === 0) {
+    throw new InvalidRequestError(
+      model === undefined ? `model is required on ${INFERENCE_ENDPOINTS[operation].path}.` : 'model must be a non-empty string.',
+      { code: 'invalid_model', param: 'model' },
+    );
+  }
+  const target = resolveRoute(table, model, operation, requestedFeatures(operation, body));
+  const upstream = {
+    method: 'POST',
+    url: new URL(target.baseUrl + UPSTREAM_SUFFIX[operation]),
+    headers: buildUpstreamHeaders(request.headers, target, surface, true),
+    body: replaceTopLevelModel(text, target.route.upstream_model),
+  };
+  await context.authorize(upstream, target.provider, surface);
+  return sendUpstream(upstream, { fetch: context.fetch, clientSignal: request.signal, headersTimeoutMs: context.headersTimeoutMs });
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? `: ${error.message}` : '';
+    throw new InvalidRequestError(`The request body is not valid JSON${reason.slice(0, 200)}.`, { code: 'invalid_json' });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidRequestError('The request body must be a JSON object.', { code: 'invalid_json' });
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function jsonResponse(json: string): Response {
+  return new Response(json, { status: 200, headers: { 'content-type': 'application/json' } });
+}
+
+function asGatewayError(error: unknown, log: GatewayErrorLog | undefined, path: string): GatewayError {
+  const gatewayError =
+    error instanceof GatewayError
+      ? error
+      : new GatewayError(500, 'internal', 'The gateway failed to handle this request.', { code: 'internal_error', cause: error });
+  if (gatewayError.status >= 500) {
+    log?.error(gatewayError.message, { path, status: gatewayError.status, code: gatewayError.code, cause: describe(gatewayError.cause) });
+  }
+  return gatewayError;
+}
+
+function describe(cause: unknown): string | undefined {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : cause === undefined ? undefined : String(cause);
+}

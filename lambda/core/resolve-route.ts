@@ -1,0 +1,49 @@
+import { GatewayError, UnknownModelError } from './errors.js';
+import { INFERENCE_ENDPOINTS, type InferenceOperation } from './endpoints.js';
+import type { FeatureName } from './request-features.js';
+import type { ResolvedRoute, RouteTable } from './route-table.js';
+
+const FEATURE_WORDING: Record<FeatureName, string> = {
+  stream: 'streaming (stream: true)',
+  tools: 'tools',
+  vision: 'image inputs',
+  json_schema: 'JSON schema output',
+};
+
+/**
+ * Picks the first route of a model that serves the operation and every feature the request uses.
+ * Later work adds fallback across the remaining candidates; the order is the admin's.
+ *
+ * @throws UnknownModelError (404) for a model the gateway does not have.
+ * @throws GatewayError 400 naming the endpoints the model does serve, or the capability no route has.
+ */
+export function resolveRoute(table: RouteTable, modelId: string, operation: InferenceOperation, features: readonly FeatureName[]): ResolvedRoute {
+  const entry = table.models.get(modelId);
+  if (!entry) throw new UnknownModelError(modelId);
+  const endpoint = INFERENCE_ENDPOINTS[operation];
+  const serving = entry.routes.filter((candidate) => candidate.route.capabilities[endpoint.capability]);
+  if (serving.length === 0) {
+    throw new GatewayError(400, 'unsupported_endpoint', `The model ${JSON.stringify(modelId)} is not available on ${endpoint.path}; it supports ${supportedEndpoints(entry.routes)}.`, {
+      code: 'unsupported_endpoint',
+      param: 'model',
+    });
+  }
+  for (const candidate of serving) {
+    if (features.every((feature) => candidate.route.capabilities[feature])) return candidate;
+  }
+  const missing = features.find((feature) => serving.every((candidate) => !candidate.route.capabilities[feature])) ?? features[0]!;
+  throw new GatewayError(400, 'capability_not_supported', `The model ${JSON.stringify(modelId)} does not support ${FEATURE_WORDING[missing]} on ${endpoint.path}.`, {
+    code: 'unsupported_capability',
+    ...(missing === 'stream' || missing === 'tools' ? { param: missing } : {}),
+  });
+}
+
+function supportedEndpoints(routes: readonly ResolvedRoute[]): string {
+  const paths = new Set<string>();
+  for (const { route } of routes) {
+    for (const { capability, path } of Object.values(INFERENCE_ENDPOINTS)) {
+      if (route.capabilities[capability]) paths.add(path);
+    }
+  }
+  return [...paths].join(', ') || 'no endpoint';
+}

@@ -1,0 +1,85 @@
+import type { GatewayConfig, Model, Provider, Route } from '../config/types.js';
+
+/** A route joined with its provider and with everything the request path needs precomputed. */
+export interface ResolvedRoute {
+  readonly modelId: string;
+  readonly route: Route;
+  readonly provider: Provider;
+  /** `https://bedrock-mantle.us-east-2.api.aws/openai/v1` or `.../anthropic/v1`. */
+  readonly baseUrl: string;
+  /** The route's extra headers with lower-case names, ready to copy. */
+  readonly extraHeaders: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface ModelEntry {
+  readonly model: Model;
+  readonly routes: readonly ResolvedRoute[];
+}
+
+/**
+ * The validated config compiled once per load into lookups, so a request costs one Map lookup and no string
+ * building beyond its own path.
+ */
+export interface RouteTable {
+  readonly models: ReadonlyMap<string, ModelEntry>;
+  /**
+   * Distinct Responses upstreams (endpoint, base path, project headers), in config order: where a stored
+   * response may live when a request names only its id.
+   */
+  readonly responsesUpstreams: readonly ResolvedRoute[];
+  /** `GET /v1/models` body, serialized once. */
+  readonly modelListJson: string;
+  readonly modelJson: ReadonlyMap<string, string>;
+}
+
+export function compileRouteTable(config: GatewayConfig): RouteTable {
+  const providers = new Map(config.providers.map((provider) => [provider.id, provider]));
+  const models = new Map<string, ModelEntry>();
+  const responsesUpstreams = new Map<string, ResolvedRoute>();
+  for (const model of config.models) {
+    const routes = model.routes.map((route) => resolveRoute(model.id, route, providers));
+    models.set(model.id, { model, routes });
+    for (const resolved of routes) {
+      if (resolved.route.api_style !== 'mantle_openai_responses') continue;
+      const key = `${resolved.baseUrl} ${JSON.stringify(resolved.extraHeaders)} ${resolved.provider.id}`;
+      if (!responsesUpstreams.has(key)) responsesUpstreams.set(key, resolved);
+    }
+  }
+  const entries = config.models.map(modelObject);
+  const modelJson = new Map(entries.map((entry) => [entry.id, JSON.stringify(entry)]));
+  const modelListJson = JSON.stringify({
+    object: 'list',
+    data: entries,
+    // Anthropic's list shape too, so `anthropic.models.list()` works against the same endpoint.
+    has_more: false,
+    first_id: entries[0]?.id ?? null,
+    last_id: entries.at(-1)?.id ?? null,
+  });
+  return { models, responsesUpstreams: [...responsesUpstreams.values()], modelListJson, modelJson };
+}
+
+function resolveRoute(modelId: string, route: Route, providers: ReadonlyMap<string, Provider>): ResolvedRoute {
+  const provider = providers.get(route.provider);
+  if (!provider) throw new Error(`model ${modelId} names provider ${route.provider}, which the validator should have rejected`);
+  const basePath = route.api_style === 'mantle_anthropic_messages' ? '/anthropic/v1' : route.openai_base_path;
+  return {
+    modelId,
+    route,
+    provider,
+    baseUrl: `${provider.endpoint}${basePath}`,
+    extraHeaders: Object.entries(route.extra_headers).map(([name, value]) => [name.toLowerCase(), value] as const),
+  };
+}
+
+/** One model in OpenAI's list shape, with Anthropic's fields alongside. */
+function modelObject(model: Model) {
+  return {
+    id: model.id,
+    object: 'model',
+    created: 0,
+    owned_by: 'mantle-gateway',
+    type: 'model',
+    display_name: model.description ?? model.id,
+    created_at: '1970-01-01T00:00:00Z',
+  };
+}

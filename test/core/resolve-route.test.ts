@@ -1,0 +1,68 @@
+import { loadConfigFile } from '../../lambda/config/load-config-file.js';
+import { validateGatewayConfig } from '../../lambda/config/validate.js';
+import { compileRouteTable, type RouteTable } from '../../lambda/core/route-table.js';
+import { resolveRoute } from '../../lambda/core/resolve-route.js';
+
+describe('resolveRoute', () => {
+  let table: RouteTable;
+  beforeAll(async () => {
+    table = compileRouteTable(await loadConfigFile('config/gateway.yaml'));
+  });
+
+  it('picks the route of the requested surface and builds its base URL', () => {
+    const chat = resolveRoute(table, 'gpt-oss-120b', 'chat_completions', []);
+    const responses = resolveRoute(table, 'gpt-oss-120b', 'responses_create', ['stream']);
+    expect(chat.baseUrl).toBe('https://bedrock-mantle.us-east-2.api.aws/v1');
+    expect(chat.route.api_style).toBe('mantle_openai_chat');
+    expect(responses.route.api_style).toBe('mantle_openai_responses');
+    expect(resolveRoute(table, 'claude-opus-4-7', 'count_tokens', []).baseUrl).toBe('https://bedrock-mantle.us-east-2.api.aws/anthropic/v1');
+    expect(resolveRoute(table, 'gpt-55-bedrock', 'responses_create', []).baseUrl).toBe('https://bedrock-mantle.us-east-2.api.aws/openai/v1');
+  });
+
+  it('uses the first route that fits, in the admin\'s order', () => {
+    expect(resolveRoute(table, 'gpt-oss-120b', 'chat_completions', ['tools']).provider.region).toBe('us-east-2');
+  });
+
+  it('skips a route lacking a capability when a later one has it', () => {
+    const config = validateGatewayConfig({
+      providers: [{ id: 'a', type: 'aws_bedrock', region: 'us-east-1' }, { id: 'b', type: 'aws_bedrock', region: 'us-west-2' }],
+      models: [{
+        id: 'm',
+        routes: [
+          { provider: 'a', upstream_model: 'qwen.qwen3-32b', capabilities: { tools: false }, compatibility: { aws_bedrock: { api_style: 'mantle_openai_chat', openai_base_path: '/v1' } } },
+          { provider: 'b', upstream_model: 'qwen.qwen3-32b', compatibility: { aws_bedrock: { api_style: 'mantle_openai_chat', openai_base_path: '/v1' } } },
+        ],
+      }],
+    });
+    expect(resolveRoute(compileRouteTable(config), 'm', 'chat_completions', ['tools']).provider.id).toBe('b');
+  });
+
+  it('answers 404 for a model the gateway does not have', () => {
+    expect(() => resolveRoute(table, 'gpt-4o', 'chat_completions', [])).toThrow(expect.objectContaining({ status: 404, code: 'model_not_found' }));
+  });
+
+  it('answers 400 naming the endpoints a model does support', () => {
+    expect(() => resolveRoute(table, 'gpt-55-bedrock', 'chat_completions', [])).toThrow(
+      expect.objectContaining({ status: 400, message: expect.stringContaining('it supports /v1/responses') }),
+    );
+    expect(() => resolveRoute(table, 'claude-opus-4-7', 'responses_create', [])).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('/v1/messages, /v1/messages/count_tokens') }),
+    );
+  });
+
+  it.each([
+    ['gpt-oss-120b', 'chat_completions', 'vision', 'image inputs'],
+    ['claude-opus-4-7', 'messages', 'json_schema', 'JSON schema output'],
+  ] as const)('answers 400 when %s on %s cannot take %s', (model, operation, feature, wording) => {
+    expect(() => resolveRoute(table, model, operation, [feature])).toThrow(
+      expect.objectContaining({ status: 400, code: 'unsupported_capability', message: expect.stringContaining(wording) }),
+    );
+  });
+
+  it('lists distinct Responses upstreams for stored-response lookups', () => {
+    expect(table.responsesUpstreams.map((route) => route.baseUrl)).toEqual([
+      'https://bedrock-mantle.us-east-2.api.aws/openai/v1',
+      'https://bedrock-mantle.us-east-2.api.aws/v1',
+    ]);
+  });
+});

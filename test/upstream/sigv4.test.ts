@@ -1,0 +1,71 @@
+import { createHash, createHmac } from 'node:crypto';
+import { MantleSigner } from '../../lambda/upstream/sigv4.js';
+import type { UpstreamRequest } from '../../lambda/upstream/upstream-request.js';
+
+/** Golden vector: pinned clock and credentials, so the signature is fixed (cross-checked by referenceSignature below). */
+const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session-token-example' };
+const SIGNING_DATE = new Date('2026-11-01T12:00:00Z');
+const BODY = '{"model":"openai.gpt-5.5","input":"Write a concise migration note."}';
+const EXPECTED_SIGNATURE = 'da02dabb4afd05aa39170d45f5264405a1cb6e4a799856bf0e895ed67e253707';
+
+function request(): UpstreamRequest {
+  return {
+    method: 'POST',
+    url: new URL('https://bedrock-mantle.us-east-2.api.aws/openai/v1/responses'),
+    headers: { accept: 'application/json', 'content-type': 'application/json', 'openai-project': 'proj_123' },
+    body: BODY,
+  };
+}
+
+/** SigV4 from the specification (docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html). */
+function referenceSignature(signed: Record<string, string>): string {
+  const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+  const hmac = (key: string | Buffer, value: string): Buffer => createHmac('sha256', key).update(value).digest();
+  const headers: Record<string, string> = { ...signed, host: 'bedrock-mantle.us-east-2.api.aws' };
+  delete headers['authorization'];
+  const names = Object.keys(headers).sort();
+  const canonical = ['POST', '/openai/v1/responses', '', ...names.map((name) => `${name}:${headers[name]!.trim()}`), '', names.join(';'), sha256(BODY)].join('\n');
+  const scope = '20261101/us-east-2/bedrock-mantle/aws4_request';
+  const stringToSign = ['AWS4-HMAC-SHA256', '20261101T120000Z', scope, sha256(canonical)].join('\n');
+  let key = hmac(`AWS4${CREDENTIALS.secretAccessKey}`, '20261101');
+  for (const part of ['us-east-2', 'bedrock-mantle', 'aws4_request']) key = hmac(key, part);
+  return createHmac('sha256', key).update(stringToSign).digest('hex');
+}
+
+describe('MantleSigner', () => {
+  const signer = new MantleSigner(async () => CREDENTIALS, () => SIGNING_DATE);
+
+  it('signs for service bedrock-mantle in the provider region, with the body hash, date and session token', async () => {
+    const upstream = request();
+    await signer.sign(upstream, 'us-east-2');
+    expect(upstream.headers).toMatchObject({
+      'x-amz-date': '20261101T120000Z',
+      'x-amz-security-token': 'session-token-example',
+      'x-amz-content-sha256': createHash('sha256').update(BODY).digest('hex'),
+    });
+    expect(upstream.headers['authorization']).toBe(
+      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261101/us-east-2/bedrock-mantle/aws4_request, ' +
+        'SignedHeaders=accept;content-type;host;openai-project;x-amz-content-sha256;x-amz-date;x-amz-security-token, ' +
+        `Signature=${EXPECTED_SIGNATURE}`,
+    );
+  });
+
+  it('matches an independent implementation of the SigV4 specification', async () => {
+    const upstream = request();
+    await signer.sign(upstream, 'us-east-2');
+    expect(upstream.headers['authorization']).toContain(`Signature=${referenceSignature(upstream.headers)}`);
+  });
+
+  it('leaves host to the HTTP client but signs it with the port when the endpoint has one', async () => {
+    const upstream = { ...request(), url: new URL('http://127.0.0.1:4010/openai/v1/responses') };
+    await signer.sign(upstream, 'us-east-2');
+    expect(upstream.headers['host']).toBeUndefined();
+    expect(upstream.headers['authorization']).toContain('SignedHeaders=accept;content-type;host;');
+  });
+
+  it('scopes the credential to the region it is given', async () => {
+    const upstream = request();
+    await signer.sign(upstream, 'eu-west-1');
+    expect(upstream.headers['authorization']).toContain('/eu-west-1/bedrock-mantle/aws4_request');
+  });
+});
