@@ -78,7 +78,13 @@ export class UpstreamTimeoutError extends GatewayError {
 
 /** The network error code (ECONNREFUSED, ENOTFOUND...) without anything that could carry a secret. */
 function describeCause(cause: unknown): string {
-  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
-  const code = inner && typeof inner === 'object' && 'code' in inner ? (inner as { code: unknown }).code : undefined;
+  // fetch wraps the socket error: TypeError('fetch failed', {cause: Error{code}}). Duck-typed, not instanceof:
+  // errors may come from another realm.
+  const inner = isObject(cause) && isObject(cause['cause']) ? cause['cause'] : cause;
+  const code = isObject(inner) ? inner['code'] : undefined;
   return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : '';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
