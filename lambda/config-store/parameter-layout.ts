@@ -54,3 +54,21 @@ export function toParameters(prefix: string, document: { providers?: unknown[]; 
   }
   return parameters;
 }
+
+/**
+ * The largest document a parameter holds: 8 KB, the advanced tier's limit (standard holds 4 KB). The admin CLI
+ * writes with `Intelligent-Tiering`, so a document pays for the advanced tier only when it needs it.
+ */
+export const MAX_PARAMETER_VALUE_BYTES = 8192;
+
+/** Messages for documents too large for one parameter, in the validator's `where: problem` style. */
+export function oversizedParameters(parameters: ReadonlyMap<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of parameters) {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > MAX_PARAMETER_VALUE_BYTES) {
+      problems.push(`${name}: the document is ${bytes} bytes as JSON; an SSM parameter holds at most ${MAX_PARAMETER_VALUE_BYTES}`);
+    }
+  }
+  return problems;
+}

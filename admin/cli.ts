@@ -1,0 +1,139 @@
+/**
+ * `mantle-gateway`: the admin CLI for route configuration in SSM. See USAGE below, or run with --help.
+ *
+ * @example
+ * npx mantle-gateway diff config/gateway.yaml --region us-east-2
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_SSM_PREFIX, normalizePrefix } from '../lambda/config-store/parameter-layout.js';
+import { CliError, explainError } from './cli-errors.js';
+import type { CommandOutput, SsmTarget } from './command-context.js';
+import { diffCommand } from './diff-command.js';
+import { pullCommand } from './pull-command.js';
+import { pushCommand } from './push-command.js';
+import { createSsmClient } from './ssm-documents.js';
+import { validateCommand } from './validate-command.js';
+
+export const USAGE = `Usage: mantle-gateway <command> [options]
+
+Commands:
+  validate <file>                                 check a route file with the same rules as cdk synth and the gateway
+  diff <file> --region R [--prefix P]             show the providers and models a push would add, change or remove
+  push <file> --region R [--prefix P] [--prune]   validate, then write only what changed (--prune also deletes
+                                                  providers and models that are not in the file)
+  pull [file] --region R [--prefix P]             write the live configuration as YAML to file (keeping its order
+                                                  and comments) or to stdout
+
+Options:
+  --region R   region of the parameters (default: AWS_REGION, or the profile's region)
+  --prefix P   parameter prefix (default: ${DEFAULT_SSM_PREFIX})
+  --prune      push only: delete what the file no longer has
+  -h, --help   show this help
+
+Credentials come from the AWS default chain (AWS_PROFILE, SSO, environment, role).
+AWS_ENDPOINT_URL_SSM sends the requests to another SSM endpoint.
+`;
+
+interface Command {
+  readonly file: 'required' | 'optional' | 'none';
+  readonly ssm: boolean;
+  readonly prune: boolean;
+}
+
+const COMMANDS: Record<string, Command> = {
+  validate: { file: 'required', ssm: false, prune: false },
+  diff: { file: 'required', ssm: true, prune: false },
+  push: { file: 'required', ssm: true, prune: true },
+  pull: { file: 'optional', ssm: true, prune: false },
+};
+
+/** Runs one command; never throws. @returns the exit code: 0 done, 1 failed, 2 usage error */
+export async function runCli(argv: readonly string[], output: CommandOutput): Promise<number> {
+  try {
+    await dispatch(argv, output);
+    return 0;
+  } catch (error) {
+    const usage = error instanceof CliError && error.usage;
+    output.stderr(`mantle-gateway: ${explainError(error)}\n${usage ? 'Run mantle-gateway --help for usage.\n' : ''}`);
+    return usage ? 2 : 1;
+  }
+}
+
+/** The process entry: `bin/mantle-gateway.mjs` calls it. */
+export function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  return runCli(argv, {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+  });
+}
+
+async function dispatch(argv: readonly string[], output: CommandOutput): Promise<void> {
+  const { values, positionals } = parse(argv);
+  const [name, ...files] = positionals;
+  if (values.help || name === 'help' || name === undefined) {
+    output.stdout(USAGE);
+    if (name === undefined && !values.help) throw new CliError('missing command', true);
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new CliError(`unknown command ${JSON.stringify(name)} (validate, diff, push, pull)`, true);
+  checkArguments(name, command, files, values);
+  const file = files[0];
+  if (!command.ssm) return validateCommand(file!, output);
+
+  const target = ssmTarget(values.region, values.prefix);
+  switch (name) {
+    case 'diff':
+      return diffCommand(file!, target, output);
+    case 'push':
+      return pushCommand(file!, target, { prune: values.prune === true }, output);
+    default:
+      return pullCommand(file, target, output);
+  }
+}
+
+type Values = ReturnType<typeof parse>['values'];
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        region: { type: 'string' },
+        prefix: { type: 'string' },
+        prune: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split('. ')[0] ?? error.message) : String(error);
+    throw new CliError(message.replace(/\.$/, ''), true);
+  }
+}
+
+function checkArguments(name: string, command: Command, files: readonly string[], values: Values): void {
+  const maxFiles = command.file === 'none' ? 0 : 1;
+  if (command.file === 'required' && files.length === 0) throw new CliError(`${name} needs a route file, e.g. ${name} config/gateway.yaml`, true);
+  if (files.length > maxFiles) throw new CliError(`${name} takes ${maxFiles === 0 ? 'no file' : 'one file'}, got ${files.join(' ')}`, true);
+  if (!command.ssm && (values.region !== undefined || values.prefix !== undefined)) {
+    throw new CliError(`${name} reads only the file; it takes no --region or --prefix`, true);
+  }
+  if (!command.prune && values.prune) throw new CliError('--prune applies to push only', true);
+}
+
+function ssmTarget(region: string | undefined, prefixOption: string | undefined): SsmTarget {
+  let prefix: string;
+  try {
+    prefix = normalizePrefix(prefixOption ?? DEFAULT_SSM_PREFIX);
+  } catch (error) {
+    throw new CliError((error as Error).message, true);
+  }
+  const resolvedRegion = region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+  return {
+    client: createSsmClient(resolvedRegion),
+    prefix,
+    label: `SSM ${prefix}${resolvedRegion ? ` in ${resolvedRegion}` : ''}`,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The admin CLI's side of the SSM layout (`lambda/config-store/parameter-layout.ts`): reading every document
+ * parameter under a prefix, writing one, deleting some. Uses the AWS SDK directly: the default credential chain,
+ * and `AWS_ENDPOINT_URL_SSM` when set (a local SSM-compatible server, a VPC endpoint).
+ */
+import {
+  DeleteParametersCommand,
+  PutParameterCommand,
+  SSMClient,
+  paginateGetParametersByPath,
+  type ParameterType,
+} from '@aws-sdk/client-ssm';
+import { parseParameterName } from '../lambda/config-store/parameter-layout.js';
+
+export interface LiveParameter {
+  readonly value: string;
+  readonly type: ParameterType;
+}
+
+/** @param region undefined lets the SDK find one (AWS_REGION, the profile); the CLI reports when none is set. */
+export function createSsmClient(region: string | undefined): SSMClient {
+  return new SSMClient(region ? { region } : {});
+}
+
+/**
+ * The provider and model parameters under the prefix, by full name, SecureStrings decrypted. Anything else
+ * under the prefix (a SecureString API key, say) is none of the CLI's business and is left out.
+ */
+export async function readLiveParameters(client: SSMClient, prefix: string): Promise<Map<string, LiveParameter>> {
+  const live = new Map<string, LiveParameter>();
+  const pages = paginateGetParametersByPath({ client }, { Path: prefix, Recursive: true, WithDecryption: true });
+  for await (const page of pages) {
+    for (const parameter of page.Parameters ?? []) {
+      if (!parameter.Name || parameter.Value === undefined || !parseParameterName(prefix, parameter.Name)) continue;
+      live.set(parameter.Name, { value: parameter.Value, type: parameter.Type ?? 'String' });
+    }
+  }
+  return live;
+}
+
+/**
+ * Writes one document. `Intelligent-Tiering` keeps a document on the free standard tier up to 4 KB and moves it
+ * to the advanced tier only when it needs up to 8 KB. A SecureString stays one.
+ */
+export async function putDocument(
+  client: SSMClient,
+  name: string,
+  value: string,
+  existing: LiveParameter | undefined,
+): Promise<void> {
+  await client.send(
+    new PutParameterCommand({
+      Name: name,
+      Value: value,
+      Type: existing?.type === 'SecureString' ? 'SecureString' : 'String',
+      Tier: 'Intelligent-Tiering',
+      // Refuse to replace a parameter someone created since we read: the plan we printed would be wrong.
+      Overwrite: existing !== undefined,
+    }),
+  );
+}
+
+/** Deletes parameters, ten per call (SSM's limit). @returns the names SSM no longer had */
+export async function deleteDocuments(client: SSMClient, names: readonly string[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (let start = 0; start < names.length; start += 10) {
+    const result = await client.send(new DeleteParametersCommand({ Names: names.slice(start, start + 10) }));
+    missing.push(...(result.InvalidParameters ?? []));
+  }
+  return missing;
+}

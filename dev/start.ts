@@ -1,0 +1,40 @@
+/**
+ * `npm start`: the gateway on a local port, signing with your AWS credentials, routes from the environment.
+ *
+ * Environment:
+ *   GATEWAY_CONFIG              route file, default config/gateway.yaml
+ *   GATEWAY_SSM_PREFIX          read routes from SSM under this prefix instead (hot reload, as deployed)
+ *   GATEWAY_CONFIG_TTL_SECONDS  with GATEWAY_SSM_PREFIX: how long a read stays fresh, default 5
+ *   PORT                        default 8787
+ *   HOST                        default 127.0.0.1
+ *
+ * @example
+ * GATEWAY_SSM_PREFIX=/mantle-gateway AWS_REGION=us-east-2 npm start
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { startLocalServer } from '../lambda/adapters/node-server.js';
+import { createAwsGateway } from '../lambda/aws-gateway.js';
+import { ConfigValidationError } from '../lambda/config/validate.js';
+import { configSourceFromEnvironment } from '../lambda/config-store/config-from-environment.js';
+
+async function main(): Promise<void> {
+  const logger = new Logger({ serviceName: 'mantle-gateway' });
+  const { source, description } = await configSourceFromEnvironment(process.env, logger);
+  const port = Number(process.env['PORT'] ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${JSON.stringify(process.env['PORT'])}`);
+  const server = await startLocalServer({
+    gateway: createAwsGateway({ config: source, log: logger }),
+    port,
+    host: process.env['HOST'] ?? '127.0.0.1',
+  });
+  process.stdout.write(`mantle-gateway listening on ${server.url} (routes from ${description})\n`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigValidationError ? error.message : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`mantle-gateway: ${message}\n`);
+  process.exit(1);
+});

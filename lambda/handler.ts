@@ -1,0 +1,27 @@
+/**
+ * The Lambda entry point: a function URL in RESPONSE_STREAM mode. Module scope builds the long-lived parts
+ * once per execution environment (credential provider, signer, config store); nothing here does I/O at init.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createFunctionUrlHandler } from './adapters/lambda-adapter.js';
+import type { HttpResponseStreamFactory, StreamingHandler } from './adapters/lambda-runtime-types.js';
+import { createAwsGateway } from './aws-gateway.js';
+import { createSsmConfigSource } from './config-store/ssm-config-source.js';
+
+const logger = new Logger({ serviceName: 'mantle-gateway' });
+
+const gateway = createAwsGateway({
+  config: createSsmConfigSource({
+    prefix: process.env['GATEWAY_SSM_PREFIX'] ?? '/mantle-gateway',
+    ttlSeconds: Number(process.env['GATEWAY_CONFIG_TTL_SECONDS'] ?? 5),
+    logger,
+  }),
+  log: logger,
+});
+
+const streamingHandler: StreamingHandler = createFunctionUrlHandler(
+  gateway,
+  awslambda.HttpResponseStream as unknown as HttpResponseStreamFactory,
+);
+
+export const handler = awslambda.streamifyResponse(streamingHandler as Parameters<typeof awslambda.streamifyResponse>[0]);

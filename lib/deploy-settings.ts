@@ -1,0 +1,259 @@
+/**
+ * The deploy settings of the CDK app: CDK context from `cdk.json`, each overridable with `-c key=value`.
+ *
+ * One declarative schema ({@link DEPLOY_SETTINGS_SCHEMA}) gives each setting its default and its parser; every
+ * problem is collected and reported at once, naming the setting, so a bad `-c` fails `cdk synth` before
+ * anything is built. Values from `-c` arrive as strings (`-c memoryMiB=1024`, `-c regions=us-east-1,us-west-2`),
+ * values from `cdk.json` as JSON: both are accepted.
+ */
+import { normalizePrefix, DEFAULT_SSM_PREFIX } from '../lambda/config-store/parameter-layout.js';
+
+/** How callers authenticate to the function URL. */
+export type CallerAuthMode = 'api_key' | 'iam';
+export const CALLER_AUTH_MODES: readonly CallerAuthMode[] = ['api_key', 'iam'];
+
+/** Who owns the route-config parameters after the first deploy (see docs/adr/0002-ssm-config-ownership.md). */
+export type ConfigOwnership = 'seed' | 'stack';
+export const CONFIG_OWNERSHIPS: readonly ConfigOwnership[] = ['seed', 'stack'];
+
+/** The retention periods CloudWatch Logs accepts, in days (never-expire is deliberately not offered). */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+export interface DeploySettings {
+  /** Regions to deploy the gateway into, one stack each. @default ['us-east-2'] */
+  readonly regions: readonly string[];
+  /** Names this deployment; part of each CloudFormation stack name (`MantleGateway-<stage>-<region>`). @default 'prod' */
+  readonly stage: string;
+  /** Where the route configuration lives in SSM Parameter Store. @default '/mantle-gateway' */
+  readonly ssmPrefix: string;
+  /**
+   * `iam`: the function URL requires SigV4 (`AWS_IAM`). `api_key`: the URL is open (`NONE`) for gateway API keys,
+   * which are not built yet, so the URL is public in this mode. @default 'iam'
+   */
+  readonly authMode: CallerAuthMode;
+  /** Lambda memory; the gateway mostly waits on Mantle, and memory multiplies the cost of that wait. @default 512 */
+  readonly memoryMiB: number;
+  /** Lambda timeout, which bounds a whole streamed answer; Lambda's cap is 900. @default 900 */
+  readonly timeoutSeconds: number;
+  /** Reserved concurrency: a cap on simultaneous requests (and on spend). @default undefined (account pool) */
+  readonly reservedConcurrency?: number;
+  /** CloudWatch Logs retention of the function's log group. @default 30 */
+  readonly logRetentionDays: number;
+  /** Browser origins allowed by the function URL's CORS; empty means no CORS. @default [] */
+  readonly corsOrigins: readonly string[];
+  /** The route configuration file, relative to the project directory. @default 'config/gateway.yaml' */
+  readonly configFile: string;
+  /** `seed`: the stack writes each parameter only if it is missing. `stack`: the stack owns them. @default 'seed' */
+  readonly configOwnership: ConfigOwnership;
+  /** How long a warm function keeps the route config before re-reading SSM. @default 30 */
+  readonly configTtlSeconds: number;
+  /** A customer managed KMS key that encrypts SecureString bearer tokens. @default the AWS managed `aws/ssm` key */
+  readonly secureStringKeyArn?: string;
+}
+
+/** Every problem in the deploy settings, one line each, naming the setting. */
+export class DeploySettingsError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`invalid deploy settings (CDK context in cdk.json or -c key=value):\n  - ${issues.join('\n  - ')}`);
+    this.name = 'DeploySettingsError';
+  }
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+type Parser<T> = (raw: unknown) => Parsed<T>;
+
+interface Field<T> {
+  readonly description: string;
+  /** Used when the context leaves the setting out (or sets it to null). */
+  readonly default: T;
+  readonly parse: Parser<T>;
+}
+
+type Schema = { readonly [K in keyof DeploySettings]-?: Field<DeploySettings[K]> };
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const STAGE = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+/** Parameter Store reserves these top-level names. */
+const RESERVED_PREFIX = /^\/(aws|ssm)(\/|$)/i;
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = (problem: string): Parsed<never> => ({ ok: false, problem });
+const shown = (raw: unknown): string => JSON.stringify(raw) ?? String(raw);
+
+function oneOf<T extends string>(choices: readonly T[]): Parser<T> {
+  return (raw) =>
+    typeof raw === 'string' && (choices as readonly string[]).includes(raw)
+      ? ok(raw as T)
+      : fail(`must be one of ${choices.join(', ')}, got ${shown(raw)}`);
+}
+
+function integer(min: number, max: number, unit: string): Parser<number> {
+  return (raw) => {
+    const value = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    if (typeof value !== 'number' || !Number.isInteger(value)) return fail(`must be a whole number of ${unit}, got ${shown(raw)}`);
+    if (value < min || value > max) return fail(`must be between ${min} and ${max} ${unit}, got ${value}`);
+    return ok(value);
+  };
+}
+
+function optional<T>(parser: Parser<T>): Parser<T | undefined> {
+  return (raw) => (raw === '' || raw === 'none' ? ok(undefined) : parser(raw));
+}
+
+function text(pattern: RegExp, hint: string): Parser<string> {
+  return (raw) =>
+    typeof raw === 'string' && pattern.test(raw) ? ok(raw) : fail(`${shown(raw)} is not valid: ${hint}`);
+}
+
+/** A list from JSON (`["a","b"]`), from a JSON string, or from a comma-separated `-c` string. */
+function stringList(raw: unknown): Parsed<string[]> {
+  let value = raw;
+  if (typeof raw === 'string') {
+    const trimmed = raw.trim();
+    if (trimmed.startsWith('[')) {
+      try {
+        value = JSON.parse(trimmed);
+      } catch {
+        return fail(`${shown(raw)} is not a JSON list`);
+      }
+    } else {
+      value = trimmed === '' ? [] : trimmed.split(',').map((item) => item.trim());
+    }
+  }
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item.length > 0)) {
+    return fail(`must be a list of non-empty strings (JSON list, or comma-separated with -c), got ${shown(raw)}`);
+  }
+  return ok(value as string[]);
+}
+
+function regions(raw: unknown): Parsed<string[]> {
+  const list = stringList(raw);
+  if (!list.ok) return list;
+  if (list.value.length === 0) return fail('must name at least one region');
+  const bad = list.value.filter((region) => !REGION.test(region));
+  if (bad.length > 0) return fail(`${bad.map(shown).join(', ')} ${bad.length === 1 ? 'is not an AWS region' : 'are not AWS regions'} (e.g. us-east-2)`);
+  const duplicates = list.value.filter((region, index) => list.value.indexOf(region) !== index);
+  if (duplicates.length > 0) return fail(`lists ${[...new Set(duplicates)].join(', ')} more than once`);
+  return list;
+}
+
+function corsOrigins(raw: unknown): Parsed<string[]> {
+  const list = stringList(raw);
+  if (!list.ok) return list;
+  if (list.value.includes('*') && list.value.length > 1) return fail('"*" allows every origin and cannot be combined with others');
+  const bad = list.value.filter((origin) => origin !== '*' && !isOrigin(origin));
+  if (bad.length > 0) return fail(`${bad.map(shown).join(', ')}: an origin is "*" or scheme://host[:port] with no path`);
+  return list;
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+function ssmPrefix(raw: unknown): Parsed<string> {
+  if (typeof raw !== 'string') return fail(`must be an absolute SSM path such as /mantle-gateway, got ${shown(raw)}`);
+  let prefix: string;
+  try {
+    prefix = normalizePrefix(raw);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  if (RESERVED_PREFIX.test(prefix)) return fail(`${shown(raw)} is reserved by Parameter Store (names may not begin with /aws or /ssm)`);
+  return ok(prefix);
+}
+
+function configFile(raw: unknown): Parsed<string> {
+  return typeof raw === 'string' && raw.trim().length > 0 ? ok(raw) : fail(`must be a path to a YAML file, got ${shown(raw)}`);
+}
+
+/** The settings, their defaults and parsers; the single source for validation and for the README's table. */
+export const DEPLOY_SETTINGS_SCHEMA: Schema = {
+  regions: { description: 'regions to deploy into, one stack each', default: ['us-east-2'], parse: regions },
+  stage: {
+    description: 'deployment name, part of the CloudFormation stack names',
+    default: 'prod',
+    parse: text(STAGE, 'a letter, then letters, digits or "-" (at most 32)'),
+  },
+  ssmPrefix: { description: 'SSM path holding the route configuration', default: DEFAULT_SSM_PREFIX, parse: ssmPrefix },
+  authMode: { description: 'caller auth on the function URL', default: 'iam', parse: oneOf(CALLER_AUTH_MODES) },
+  memoryMiB: { description: 'Lambda memory in MiB', default: 512, parse: integer(128, 10240, 'MiB') },
+  timeoutSeconds: { description: 'Lambda timeout, bounds a streamed answer', default: 900, parse: integer(30, 900, 'seconds') },
+  reservedConcurrency: {
+    description: 'reserved concurrency (unset: the account pool)',
+    default: undefined,
+    parse: optional(integer(1, 100_000, 'concurrent executions')),
+  },
+  logRetentionDays: {
+    description: 'log group retention in days',
+    default: 30,
+    parse: (raw) => {
+      const days = integer(1, 3653, 'days')(raw);
+      if (days.ok && !LOG_RETENTION_DAYS.includes(days.value)) {
+        return fail(`must be one of ${LOG_RETENTION_DAYS.join(', ')} (what CloudWatch Logs accepts), got ${days.value}`);
+      }
+      return days;
+    },
+  },
+  corsOrigins: { description: 'CORS origins of the function URL (empty: no CORS)', default: [], parse: corsOrigins },
+  configFile: { description: 'route configuration file', default: 'config/gateway.yaml', parse: configFile },
+  configOwnership: {
+    description: 'seed: write parameters only when missing; stack: CloudFormation owns them',
+    default: 'seed',
+    parse: oneOf(CONFIG_OWNERSHIPS),
+  },
+  configTtlSeconds: { description: 'seconds a warm function keeps the route config', default: 30, parse: integer(1, 3600, 'seconds') },
+  secureStringKeyArn: {
+    description: 'customer managed KMS key of SecureString bearer tokens (unset: aws/ssm)',
+    default: undefined,
+    parse: optional(text(KMS_KEY_ARN, 'a KMS key ARN such as arn:aws:kms:us-east-2:111122223333:key/1234abcd-...')),
+  },
+};
+
+export const DEPLOY_SETTING_NAMES = Object.keys(DEPLOY_SETTINGS_SCHEMA) as (keyof DeploySettings)[];
+
+/**
+ * Reads and validates the deploy settings from CDK context.
+ *
+ * @param context all context values (`app.node.getAllContext()`); keys the gateway does not know are ignored,
+ *   except near misses of its own names (`region`, `authmode`), which are reported as likely typos.
+ * @throws DeploySettingsError listing every problem.
+ * @example
+ * const settings = readDeploySettings(app.node.getAllContext());
+ */
+export function readDeploySettings(context: Readonly<Record<string, unknown>>): DeploySettings {
+  const issues: string[] = [];
+  const settings: Record<string, unknown> = {};
+  for (const name of DEPLOY_SETTING_NAMES) {
+    const field = DEPLOY_SETTINGS_SCHEMA[name] as Field<unknown>;
+    const raw = context[name];
+    if (raw === undefined || raw === null) {
+      if (field.default !== undefined) settings[name] = field.default;
+      continue;
+    }
+    const parsed = field.parse(raw);
+    if (!parsed.ok) issues.push(`${name}: ${parsed.problem}`);
+    else if (parsed.value !== undefined) settings[name] = parsed.value;
+  }
+  issues.push(...likelyTypos(Object.keys(context)));
+  if (issues.length > 0) throw new DeploySettingsError(issues);
+  return settings as unknown as DeploySettings;
+}
+
+function likelyTypos(keys: readonly string[]): string[] {
+  const known = new Set<string>(DEPLOY_SETTING_NAMES);
+  const normal = (key: string): string => key.toLowerCase().replace(/[-_]/g, '').replace(/s$/, '');
+  return keys
+    .filter((key) => !known.has(key))
+    .flatMap((key) => {
+      const match = DEPLOY_SETTING_NAMES.find((name) => normal(name) === normal(key));
+      return match ? [`${key}: unknown setting; did you mean ${match}?`] : [];
+    });
+}

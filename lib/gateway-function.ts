@@ -1,0 +1,143 @@
+/**
+ * The gateway function: Node.js 22 on arm64, bundled by the local esbuild as one ESM file, behind a function URL
+ * that streams (`RESPONSE_STREAM`), with its own log group and a role that can do only what the gateway does.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, FunctionUrlAuthType, HttpMethod, InvokeMode, Runtime, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { CallerAuthMode } from './deploy-settings.js';
+import { GatewayRole } from './gateway-role.js';
+
+/** The project root: `lib/..`. Bundling and the lock file are resolved from here, not from the working directory. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The runtime the bundle targets and the runtime-client test runs on; change all three together. */
+export const GATEWAY_RUNTIME = Runtime.NODEJS_22_X;
+export const GATEWAY_ESBUILD_TARGET = 'node22';
+
+/** Lambda's maximum, and the longest a single streamed answer can last. */
+export const MAX_TIMEOUT = Duration.minutes(15);
+
+/**
+ * Headers a browser may send, for when CORS is on: the SDKs' auth headers (`authorization`, `x-api-key`),
+ * Anthropic's version and beta headers, and SigV4's headers for `iam` mode.
+ */
+export const CORS_ALLOWED_HEADERS: readonly string[] = [
+  'content-type',
+  'authorization',
+  'x-api-key',
+  'anthropic-version',
+  'anthropic-beta',
+  'anthropic-dangerous-direct-browser-access',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+];
+
+/**
+ * A banner that gives the ESM bundle a `require`, for the CommonJS dependencies esbuild inlines (the AWS SDK's
+ * dependencies still call `require('buffer')` and friends).
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __gatewayCreateRequire } from 'node:module'; const require = __gatewayCreateRequire(import.meta.url);";
+
+export interface GatewayFunctionProps {
+  /** Route-config prefix in SSM (`GATEWAY_SSM_PREFIX`). */
+  readonly ssmPrefix: string;
+  /** `iam` puts `AWS_IAM` on the URL; `api_key` puts `NONE` (the URL is public until gateway API keys exist). */
+  readonly authMode: CallerAuthMode;
+  /** Regions of the Mantle endpoints the routes target (IAM). */
+  readonly mantleRegions: readonly string[];
+  /** SecureString bearer token parameters the routes name (IAM). @default [] */
+  readonly bearerTokenParameters?: readonly string[];
+  /** @default the AWS managed `aws/ssm` key */
+  readonly secureStringKeyArn?: string;
+  /** @default 512 */
+  readonly memoryMiB?: number;
+  /** Bounds a whole streamed answer. @default 15 minutes */
+  readonly timeout?: Duration;
+  /** @default none (the account's unreserved pool) */
+  readonly reservedConcurrency?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Origins for the URL's CORS. @default [] (no CORS) */
+  readonly corsOrigins?: readonly string[];
+  /** `GATEWAY_CONFIG_TTL_SECONDS`. @default 30 */
+  readonly configTtlSeconds?: number;
+  /** Identifies the deployment in the function's description. @default 'prod' */
+  readonly stage?: string;
+  /** The handler module. @default lambda/handler.ts (export `handler`) */
+  readonly entry?: string;
+}
+
+export class GatewayFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly url: FunctionUrl;
+  readonly logGroup: LogGroup;
+  readonly gatewayRole: GatewayRole;
+
+  constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'LogGroup', { retention: props.logRetention ?? 30 });
+    this.gatewayRole = new GatewayRole(this, 'Role', {
+      ssmPrefix: props.ssmPrefix,
+      mantleRegions: props.mantleRegions,
+      bearerTokenParameters: props.bearerTokenParameters ?? [],
+      ...(props.secureStringKeyArn ? { secureStringKeyArn: props.secureStringKeyArn } : {}),
+      logGroup: this.logGroup,
+    });
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: `mantle-gateway (${props.stage ?? 'prod'}): OpenAI/Anthropic-shaped API in front of Amazon Bedrock Mantle`,
+      entry: props.entry ?? fileURLToPath(new URL('../lambda/handler.ts', import.meta.url)),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
+      runtime: GATEWAY_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMiB ?? 512,
+      timeout: props.timeout ?? MAX_TIMEOUT,
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      role: this.gatewayRole.role,
+      logGroup: this.logGroup,
+      environment: {
+        GATEWAY_SSM_PREFIX: props.ssmPrefix,
+        GATEWAY_CONFIG_TTL_SECONDS: String(props.configTtlSeconds ?? 30),
+        POWERTOOLS_SERVICE_NAME: 'mantle-gateway',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: GATEWAY_ESBUILD_TARGET,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // Bundle the SDK too: the pinned versions run, not whichever the runtime ships, and the asset runs as-is
+        // outside Lambda (the runtime-client test).
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+
+    const origins = props.corsOrigins ?? [];
+    this.url = this.function.addFunctionUrl({
+      authType: props.authMode === 'iam' ? FunctionUrlAuthType.AWS_IAM : FunctionUrlAuthType.NONE,
+      invokeMode: InvokeMode.RESPONSE_STREAM,
+      ...(origins.length > 0
+        ? {
+            cors: {
+              allowedOrigins: [...origins],
+              allowedMethods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE],
+              allowedHeaders: [...CORS_ALLOWED_HEADERS],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+  }
+}

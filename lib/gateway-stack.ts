@@ -1,0 +1,81 @@
+/**
+ * One region's gateway, complete on its own: the route configuration in that region's SSM, the function and its
+ * streaming URL, its role and log group. Regions share nothing, so one can be deployed or removed alone.
+ */
+import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { DeploySettings } from './deploy-settings.js';
+import { GatewayFunction } from './gateway-function.js';
+import { acknowledgeGatewayFindings, acknowledgeRuntimePin, acknowledgeSeederFindings } from './nag-acknowledgements.js';
+import { bearerTokenParameters, mantleRegions, type RouteConfigSource } from './route-config.js';
+import { RouteConfigParameters } from './route-config-parameters.js';
+
+export interface GatewayStackProps extends StackProps {
+  /** The validated deploy settings (regions are ignored here: the stack's own region is `env.region`). */
+  readonly settings: DeploySettings;
+  /** The validated route configuration. */
+  readonly routes: RouteConfigSource;
+  /** The handler module. @default lambda/handler.ts */
+  readonly entry?: string;
+}
+
+/** `MantleGateway-<region>`: the construct id, so `cdk deploy MantleGateway-us-east-2` selects one region. */
+export function gatewayStackId(region: string): string {
+  return `MantleGateway-${region}`;
+}
+
+/** The CloudFormation stack name: the stage keeps two deployments in one account and region apart. */
+export function gatewayStackName(stage: string, region: string): string {
+  return `MantleGateway-${stage}-${region}`;
+}
+
+export class GatewayStack extends Stack {
+  readonly gateway: GatewayFunction;
+  readonly routeConfig: RouteConfigParameters;
+
+  constructor(scope: Construct, id: string, props: GatewayStackProps) {
+    super(scope, id, props);
+    const { settings, routes } = props;
+    Tags.of(this).add('mantle-gateway:stage', settings.stage);
+
+    this.routeConfig = new RouteConfigParameters(this, 'RouteConfig', {
+      prefix: settings.ssmPrefix,
+      document: routes.document,
+      ownership: settings.configOwnership,
+      logRetention: settings.logRetentionDays,
+    });
+
+    this.gateway = new GatewayFunction(this, 'Gateway', {
+      ssmPrefix: settings.ssmPrefix,
+      authMode: settings.authMode,
+      mantleRegions: mantleRegions(routes.config),
+      bearerTokenParameters: bearerTokenParameters(routes.config),
+      ...(settings.secureStringKeyArn ? { secureStringKeyArn: settings.secureStringKeyArn } : {}),
+      memoryMiB: settings.memoryMiB,
+      timeout: Duration.seconds(settings.timeoutSeconds),
+      ...(settings.reservedConcurrency !== undefined ? { reservedConcurrency: settings.reservedConcurrency } : {}),
+      logRetention: settings.logRetentionDays,
+      corsOrigins: settings.corsOrigins,
+      configTtlSeconds: settings.configTtlSeconds,
+      stage: settings.stage,
+      ...(props.entry ? { entry: props.entry } : {}),
+    });
+    // The first request after the deploy finds its configuration.
+    this.gateway.function.node.addDependency(this.routeConfig);
+
+    new CfnOutput(this, 'FunctionUrl', {
+      value: this.gateway.url.url,
+      description: `Gateway base URL (auth ${settings.authMode === 'iam' ? 'AWS_IAM: sign with SigV4, service lambda' : 'NONE: public until gateway API keys exist'})`,
+    });
+    new CfnOutput(this, 'SsmPrefix', { value: settings.ssmPrefix, description: 'Route configuration in SSM Parameter Store' });
+    new CfnOutput(this, 'FunctionArn', {
+      value: this.gateway.function.functionArn,
+      description: 'For callers\' IAM policies: lambda:InvokeFunctionUrl and lambda:InvokeFunction on this ARN',
+    });
+    new CfnOutput(this, 'LogGroupName', { value: this.gateway.logGroup.logGroupName, description: 'Gateway logs' });
+
+    acknowledgeGatewayFindings(this.gateway);
+    acknowledgeRuntimePin(this.gateway);
+    acknowledgeSeederFindings(this.routeConfig);
+  }
+}

@@ -1,0 +1,34 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { synthGatewayAsset } from './synth-asset.js';
+
+describe('the bundled gateway (local esbuild, no Docker)', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'mantle-gateway-cdk-'));
+  let assetDir = '';
+
+  beforeAll(async () => {
+    assetDir = await synthGatewayAsset(outdir);
+  }, 120_000);
+
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('is one minified ESM file with its source map', () => {
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code.length / code.split('\n').length).toBeGreaterThan(1000); // minified: few, very long lines
+    expect(code).toMatch(/export\{[^}]*\bas handler\}/);
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+  });
+
+  it('defines require for the CommonJS dependencies it inlines', () => {
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code.startsWith("import { createRequire as __gatewayCreateRequire } from 'node:module'; const require = __gatewayCreateRequire(import.meta.url);")).toBe(true);
+  });
+
+  it('carries its own AWS SDK instead of relying on the runtime\'s', () => {
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(code).not.toMatch(/from\s*["']@smithy\//);
+  });
+});

@@ -1,0 +1,339 @@
+/**
+ * The Lambda's store against an SSM-compatible server on loopback: the AWS SDK (through Powertools) reaches it
+ * via AWS_ENDPOINT_URL_SSM, and time moves only when the test says so.
+ */
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { createSsmConfigSource, type SsmConfigSource } from '../../lambda/config-store/ssm-config-source.js';
+import { createGateway, type Gateway } from '../../lambda/core/index.js';
+import type { RouteTable } from '../../lambda/core/route-table.js';
+import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
+import {
+  ManualClock,
+  PREFIX,
+  modelDocument,
+  modelParameter,
+  providerDocument,
+  providerParameter,
+  recordingLogger,
+  seed,
+  type LogEntry,
+} from './fixtures.js';
+
+let ssm: SsmServer;
+
+beforeAll(async () => {
+  ssm = await startSsmServer();
+  process.env['AWS_ENDPOINT_URL_SSM'] = ssm.url;
+  process.env['AWS_REGION'] = 'us-east-1';
+  process.env['AWS_ACCESS_KEY_ID'] = 'AKIDEXAMPLE';
+  process.env['AWS_SECRET_ACCESS_KEY'] = 'test-secret-not-real';
+});
+
+afterAll(() => ssm.close());
+
+beforeEach(() => {
+  ssm.parameters.clear();
+  ssm.requests.length = 0;
+  ssm.failNext(0);
+});
+
+interface Harness {
+  readonly source: SsmConfigSource;
+  readonly clock: ManualClock;
+  readonly logs: LogEntry[];
+  /** What a request would be served now, after letting any refresh it started finish. */
+  table(): Promise<RouteTable>;
+  upstreamOf(modelId: string): Promise<string | undefined>;
+  /** Moves the clock on and lets the request that notices it start (and finish) a refresh. */
+  passTime(seconds: number): Promise<void>;
+}
+
+function harness(options: { ttlSeconds?: number; defaultProvider?: boolean; readTimeoutMs?: number } = {}): Harness {
+  const clock = new ManualClock();
+  const { logger, entries } = recordingLogger();
+  const source = createSsmConfigSource({
+    prefix: PREFIX,
+    logger,
+    now: clock.now,
+    ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}),
+    ...(options.readTimeoutMs !== undefined ? { readTimeoutMs: options.readTimeoutMs } : {}),
+    // One attempt per read keeps outage tests quick; the default provider is exercised below too.
+    ...(options.defaultProvider ? {} : { ssm: new SSMProvider({ clientConfig: { maxAttempts: 1 } }) }),
+  });
+  const table = async () => {
+    const served = await source.routeTable();
+    await source.settled();
+    return served;
+  };
+  return {
+    source,
+    clock,
+    logs: entries,
+    table,
+    upstreamOf: async (modelId) => (await table()).models.get(modelId)?.routes[0]?.route.upstream_model,
+    passTime: async (seconds) => {
+      clock.advance(seconds);
+      await table();
+    },
+  };
+}
+
+const readsOfSsm = () => ssm.requests.filter((request) => request.operation === 'GetParametersByPath').length;
+const errors = (logs: LogEntry[]) => logs.filter((entry) => entry.level === 'error');
+
+function seedTwoModels(): void {
+  seed(ssm, {
+    providers: [providerDocument('east')],
+    models: [modelDocument('alpha'), modelDocument('beta')],
+  });
+}
+
+describe('createSsmConfigSource', () => {
+  it('loads every provider and model under the prefix through the default Powertools provider', async () => {
+    seedTwoModels();
+    const { table } = harness({ defaultProvider: true });
+    const loaded = await table();
+    expect([...loaded.models.keys()]).toEqual(['alpha', 'beta']);
+    expect(loaded.models.get('alpha')?.routes[0]?.baseUrl).toBe('https://bedrock-mantle.us-east-2.api.aws/v1');
+    expect(ssm.requests[0]).toEqual({
+      operation: 'GetParametersByPath',
+      input: { Path: PREFIX, Recursive: true, WithDecryption: true },
+    });
+  });
+
+  it('picks up an edit after the TTL and not before', async () => {
+    seedTwoModels();
+    const { clock, source, upstreamOf } = harness({ ttlSeconds: 5 });
+    expect(await upstreamOf('alpha')).toBe('openai.gpt-oss-120b');
+
+    ssm.put(modelParameter('alpha'), JSON.stringify(modelDocument('alpha', { upstream: 'qwen.qwen3-32b' })));
+    clock.advance(4.999);
+    expect(await upstreamOf('alpha')).toBe('openai.gpt-oss-120b');
+    expect(readsOfSsm()).toBe(1);
+
+    clock.advance(0.001);
+    // The request that notices the TTL has passed is answered from the cache; the refresh runs behind it.
+    const servedAtExpiry = source.routeTable() as RouteTable;
+    expect(servedAtExpiry.models.get('alpha')?.routes[0]?.route.upstream_model).toBe('openai.gpt-oss-120b');
+    await source.settled();
+    expect(await upstreamOf('alpha')).toBe('qwen.qwen3-32b');
+    expect(readsOfSsm()).toBe(2);
+  });
+
+  it('warns about a TTL that is not a number of seconds and uses 5', async () => {
+    seedTwoModels();
+    const { clock, table, passTime, logs } = harness({ ttlSeconds: Number('soon') });
+    await table();
+    clock.advance(4.9);
+    await table();
+    expect(readsOfSsm()).toBe(1);
+    await passTime(0.1);
+    expect(readsOfSsm()).toBe(2);
+    expect(logs[0]).toEqual({ level: 'warn', message: 'Route configuration TTL NaN is not a number of seconds >= 0; using 5', attributes: {} });
+  });
+
+  it('answers from memory between refreshes, with one read in flight at a time', async () => {
+    seedTwoModels();
+    const { clock, source, table } = harness();
+    await table();
+    clock.advance(60);
+    const served = Array.from({ length: 20 }, () => source.routeTable());
+    expect(served.every((result) => !(result instanceof Promise))).toBe(true);
+    await source.settled();
+    expect(readsOfSsm()).toBe(2);
+  });
+
+  it('keeps the previous version of a model given an invalid edit, updates the others, and logs it once', async () => {
+    seedTwoModels();
+    const { logs, upstreamOf, passTime } = harness();
+    await upstreamOf('alpha');
+
+    ssm.put(modelParameter('alpha'), JSON.stringify({ ...modelDocument('alpha'), routes: [{ provider: 'east' }] }));
+    ssm.put(modelParameter('beta'), JSON.stringify(modelDocument('beta', { upstream: 'mistral.mistral-large-3-675b-instruct' })));
+    await passTime(5);
+    expect(await upstreamOf('alpha')).toBe('openai.gpt-oss-120b');
+    expect(await upstreamOf('beta')).toBe('mistral.mistral-large-3-675b-instruct');
+
+    await passTime(5);
+    expect(errors(logs)).toEqual([
+      {
+        level: 'error',
+        message: 'SSM parameter rejected',
+        attributes: {
+          parameter: modelParameter('alpha'),
+          reasons: [
+            'model "alpha" route 0: upstream_model is required',
+            'model "alpha" route 0: compatibility.aws_bedrock.api_style is required (the Mantle surface is declared, never guessed)',
+          ],
+          serving: 'the last-known-good version',
+        },
+      },
+    ]);
+  });
+
+  it('logs a rejected parameter again when it changes to another bad value', async () => {
+    seedTwoModels();
+    const { logs, table, passTime } = harness();
+    await table();
+    for (const bad of ['{', '{"id": "alpha"}', '{"id": "alpha"}']) {
+      ssm.put(modelParameter('alpha'), bad);
+      await passTime(5);
+    }
+    expect(errors(logs).map((entry) => entry.attributes['reasons'])).toEqual([
+      [expect.stringContaining('not valid JSON')],
+      ['model "alpha": routes must be a non-empty list'],
+    ]);
+  });
+
+  it('holds back a model that names a provider that does not exist', async () => {
+    seedTwoModels();
+    const { table, logs, passTime } = harness();
+    await table();
+    ssm.put(modelParameter('gamma'), JSON.stringify(modelDocument('gamma', { provider: 'west' })));
+    await passTime(5);
+    expect([...(await table()).models.keys()]).toEqual(['alpha', 'beta']);
+    expect(errors(logs)[0]?.attributes).toMatchObject({
+      parameter: modelParameter('gamma'),
+      reasons: ['model "gamma" route 0: provider "west" is not defined'],
+      serving: 'nothing: this model is unavailable until the parameter is fixed',
+    });
+  });
+
+  it('removes a model or a provider when its parameter is deleted', async () => {
+    seed(ssm, {
+      providers: [providerDocument('east'), providerDocument('west', { region: 'us-west-2' })],
+      models: [modelDocument('alpha'), modelDocument('beta', { provider: 'west' })],
+    });
+    const { table, passTime } = harness();
+    expect([...(await table()).models.keys()]).toEqual(['alpha', 'beta']);
+
+    ssm.delete(modelParameter('alpha'));
+    await passTime(5);
+    expect([...(await table()).models.keys()]).toEqual(['beta']);
+
+    ssm.delete(providerParameter('west'));
+    ssm.delete(modelParameter('beta'));
+    ssm.put(modelParameter('alpha'), JSON.stringify(modelDocument('alpha')));
+    await passTime(5);
+    const after = await table();
+    expect([...after.models.keys()]).toEqual(['alpha']);
+    expect(after.models.get('alpha')?.routes[0]?.provider.id).toBe('east');
+  });
+
+  it('reads 150 models across pages of at most 10', async () => {
+    seed(ssm, {
+      providers: [providerDocument('east')],
+      models: Array.from({ length: 150 }, (_, index) => modelDocument(`model-${String(index).padStart(3, '0')}`)),
+    });
+    const { table } = harness();
+    const loaded = await table();
+    expect(loaded.models.size).toBe(150);
+    expect(loaded.models.has('model-000') && loaded.models.has('model-149')).toBe(true);
+    expect(readsOfSsm()).toBe(16);
+    expect(ssm.requests.slice(1).every((request) => typeof request.input['NextToken'] === 'string')).toBe(true);
+  });
+
+  it('reads a document stored as a SecureString', async () => {
+    seed(ssm, { providers: [providerDocument('east')] });
+    ssm.put(modelParameter('alpha'), JSON.stringify(modelDocument('alpha')), 'SecureString');
+    const { table } = harness();
+    expect([...(await table()).models.keys()]).toEqual(['alpha']);
+  });
+});
+
+describe('createSsmConfigSource when SSM fails', () => {
+  const gatewayOver = (source: SsmConfigSource): Gateway =>
+    createGateway({ config: source, authorize: async () => undefined });
+  const listModels = (gateway: Gateway) => gateway(new Request('http://gateway.test/v1/models'));
+
+  it.each(['throttle', 'unavailable', 'network', 'access-denied'] as const)(
+    'keeps serving the cached configuration through an outage (%s), logging it once and its end once',
+    async (kind) => {
+      seedTwoModels();
+      const { clock, source, logs } = harness();
+      const gateway = gatewayOver(source);
+      expect((await listModels(gateway)).status).toBe(200);
+
+      ssm.failNext(Infinity, kind);
+      const statuses: number[] = [];
+      for (let step = 0; step < 12; step += 1) {
+        clock.advance(2.5);
+        statuses.push((await listModels(gateway)).status);
+        await source.settled();
+      }
+      expect(statuses.every((status) => status === 200)).toBe(true);
+
+      ssm.failNext(0);
+      ssm.put(modelParameter('gamma'), JSON.stringify(modelDocument('gamma')));
+      clock.advance(5);
+      await listModels(gateway);
+      await source.settled();
+      const models = (await (await listModels(gateway)).json()) as { data: Array<{ id: string }> };
+      expect(models.data.map((model) => model.id)).toEqual(['alpha', 'beta', 'gamma']);
+
+      expect(logs.filter((entry) => entry.message.startsWith('Reading the route configuration'))).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          message: 'Reading the route configuration from SSM failed; serving the cached configuration and retrying in the background',
+        }),
+        expect.objectContaining({ level: 'info', attributes: expect.objectContaining({ failedReads: 6 }) }),
+      ]);
+    },
+  );
+
+  it('answers 503 with an explanation on a cold start without SSM, and recovers as soon as SSM does', async () => {
+    seedTwoModels();
+    ssm.failNext(Infinity, 'throttle');
+    const { clock, source, logs } = harness();
+    const gateway = gatewayOver(source);
+
+    const refused = await listModels(gateway);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({
+      error: expect.objectContaining({
+        code: 'config_unavailable',
+        message: expect.stringContaining('no usable route configuration yet: reading SSM failed (ThrottlingException)'),
+      }),
+    });
+
+    // A burst of requests during the backoff gets the same answer without another read.
+    const readsBefore = readsOfSsm();
+    const burst = await Promise.all(Array.from({ length: 10 }, () => listModels(gateway)));
+    expect(burst.map((response) => response.status)).toEqual(Array(10).fill(503));
+    expect(readsOfSsm()).toBe(readsBefore);
+
+    ssm.failNext(0);
+    clock.advance(1);
+    expect((await listModels(gateway)).status).toBe(200);
+    expect(logs.map((entry) => entry.level)).toEqual(['error', 'info', 'info']);
+  });
+
+  it('gives up on a read SSM never answers, and recovers on a later one', async () => {
+    seedTwoModels();
+    ssm.failNext(1, 'hang');
+    const { clock, source, logs } = harness({ readTimeoutMs: 50 });
+    const gateway = gatewayOver(source);
+    const refused = await listModels(gateway);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('reading SSM failed (TimeoutError)');
+    clock.advance(1);
+    expect((await listModels(gateway)).status).toBe(200);
+    expect(logs[0]?.attributes).toMatchObject({ error: 'TimeoutError', cause: 'SSM did not answer within 50 ms' });
+  });
+
+  it.each([
+    ['the prefix is empty', () => undefined, 'no parameters were found'],
+    ['every model is invalid', () => seed(ssm, { providers: [providerDocument('east')], models: [{ id: 'alpha' }] }), 'no model passed validation (1 parameter rejected)'],
+  ])('answers 503 on a cold start when %s, until a usable model appears', async (_case, arrange, reason) => {
+    arrange();
+    const { clock, source } = harness();
+    const gateway = gatewayOver(source);
+    const refused = await listModels(gateway);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(reason);
+
+    seedTwoModels();
+    clock.advance(1);
+    expect((await listModels(gateway)).status).toBe(200);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * The deployable artifact, proven under the real Lambda runtime: the asset `cdk synth` bundles for the gateway
+ * function runs under aws-lambda-ric (Node 22) behind the function URL front, reads its routes from an
+ * SSM-compatible server, signs with the role-like credentials it is given, and calls the Mantle simulator.
+ * The official SDKs are the callers.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
+import { parse } from 'yaml';
+import { DEMO_CREDENTIALS } from '../../dev/demo-environment.js';
+import { startMantleSimulator, type MantleSimulator } from '../../dev/mantle-simulator/index.js';
+import { toParameters } from '../../lambda/config-store/parameter-layout.js';
+import { synthGatewayAsset } from '../cdk/synth-asset.js';
+import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
+import { CALLER_KEY } from '../support/e2e.js';
+import { runUnderRic, type LambdaUnderRic } from './run-under-ric.js';
+
+const PREFIX = '/mantle-gateway';
+let outdir: string;
+let lambda: LambdaUnderRic;
+let ssm: SsmServer;
+const simulators = new Map<string, MantleSimulator>();
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'gateway-asset-'));
+  const assetDir = await synthGatewayAsset(outdir);
+  const document = parse(readFileSync('config/gateway.yaml', 'utf8')) as { providers: Array<Record<string, unknown>>; models: unknown[] };
+  for (const region of new Set(document.providers.map((provider) => provider['region'] as string))) {
+    simulators.set(region, await startMantleSimulator({ region, credentials: [DEMO_CREDENTIALS] }));
+  }
+  for (const provider of document.providers) provider['endpoint'] = simulators.get(provider['region'] as string)!.url;
+  ssm = await startSsmServer();
+  for (const [name, value] of toParameters(PREFIX, document)) ssm.put(name, value);
+  lambda = await runUnderRic({
+    taskRoot: assetDir,
+    region: 'us-east-2',
+    env: {
+      AWS_ENDPOINT_URL_SSM: ssm.url,
+      AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: DEMO_CREDENTIALS.sessionToken!,
+      GATEWAY_SSM_PREFIX: PREFIX,
+    },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await lambda?.stop();
+  await ssm?.close();
+  await Promise.all([...simulators.values()].map((sim) => sim.close()));
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+function east(): MantleSimulator {
+  return simulators.get('us-east-2')!;
+}
+
+describe('the CDK-bundled gateway under the real Lambda runtime', () => {
+  it('answers a chat completion, signed with the function\'s credentials', async () => {
+    const client = new OpenAI({ baseURL: `${lambda.url}/v1`, apiKey: CALLER_KEY, maxRetries: 0 });
+    const completion = await client.chat.completions.create({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'from the runtime' }] });
+    expect(completion.choices[0]?.message.content).toBe('Echo: from the runtime');
+    const upstream = east().requests.at(-1)!;
+    expect(upstream.identity).toBe(DEMO_CREDENTIALS.accessKeyId);
+    expect(JSON.stringify(upstream.headers)).not.toContain(CALLER_KEY);
+  });
+
+  it('streams Responses events and Anthropic messages through the function URL', async () => {
+    const openai = new OpenAI({ baseURL: `${lambda.url}/v1`, apiKey: CALLER_KEY, maxRetries: 0 });
+    let text = '';
+    for await (const event of await openai.responses.create({ model: 'gpt-55-bedrock', input: 'stream through lambda', stream: true })) {
+      if (event.type === 'response.output_text.delta') text += event.delta;
+    }
+    expect(text).toBe('Echo: stream through lambda');
+
+    const anthropic = new Anthropic({ baseURL: lambda.url, apiKey: CALLER_KEY, maxRetries: 0 });
+    const message = await anthropic.messages.stream({ model: 'claude-opus-4-7', max_tokens: 32, messages: [{ role: 'user', content: 'hello runtime' }] }).finalMessage();
+    expect(message.content[0]).toMatchObject({ text: 'Echo: hello runtime' });
+  });
+
+  it('keeps statuses and headers of gateway-made errors, in each API\'s shape', async () => {
+    const response = await fetch(`${lambda.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'no-such-model', max_tokens: 1, messages: [] }),
+    });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+
+    const methodNotAllowed = await fetch(`${lambda.url}/v1/chat/completions`);
+    expect(methodNotAllowed.status).toBe(405);
+    expect(methodNotAllowed.headers.get('allow')).toBe('POST');
+  });
+
+  it('passes an upstream error to the caller in its API\'s shape', async () => {
+    east().injectFault({ path: '/v1/chat/completions', status: 429, body: { error: { message: 'Slow down.', type: 'rate_limit_error', code: 'throttled', param: null } } });
+    const client = new OpenAI({ baseURL: `${lambda.url}/v1`, apiKey: CALLER_KEY, maxRetries: 0 });
+    const error = await client.chat.completions.create({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((error as InstanceType<typeof OpenAI.RateLimitError>).error).toMatchObject({ message: 'Slow down.' });
+  });
+
+  // Last: the stalled upstream keeps this invocation busy until the runtime is stopped.
+  it('delivers stream chunks as they arrive, not when the upstream finishes', async () => {
+    east().injectFault({ path: '/v1/chat/completions', stallAfterEvents: 3 });
+    const controller = new AbortController();
+    const response = await fetch(`${lambda.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-oss-120b', stream: true, messages: [{ role: 'user', content: 'never finishes here' }] }),
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    let received = '';
+    while ((received.match(/^data: /gm) ?? []).length < 3) {
+      const { value, done } = await reader.read();
+      expect(done).toBe(false);
+      received += new TextDecoder().decode(value);
+    }
+    // Three events reached the caller while the upstream stream is still open (stalled): nothing was buffered.
+    expect(received).toContain('"role":"assistant"');
+    expect(received).not.toContain('[DONE]');
+    controller.abort();
+  });
+});
