@@ -49,8 +49,11 @@ export interface DeploySettings {
   readonly configOwnership: ConfigOwnership;
   /** How long a warm function keeps the route config before re-reading SSM. @default 30 */
   readonly configTtlSeconds: number;
-  /** A customer managed KMS key that encrypts SecureString bearer tokens. @default the AWS managed `aws/ssm` key */
-  readonly secureStringKeyArn?: string;
+  /**
+   * Customer managed KMS keys that encrypt the SecureStrings (bearer tokens), one per deployed region (keys are
+   * regional). @default [] (the AWS managed `aws/ssm` key of each region)
+   */
+  readonly secureStringKeyArns: readonly string[];
 }
 
 /** Every problem in the deploy settings, one line each, naming the setting. */
@@ -75,7 +78,7 @@ type Schema = { readonly [K in keyof DeploySettings]-?: Field<DeploySettings[K]>
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const STAGE = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 /** Parameter Store reserves these top-level names. */
 const RESERVED_PREFIX = /^\/(aws|ssm)(\/|$)/i;
 
@@ -170,6 +173,22 @@ function ssmPrefix(raw: unknown): Parsed<string> {
   return ok(prefix);
 }
 
+function kmsKeyArns(raw: unknown): Parsed<string[]> {
+  const list = stringList(raw);
+  if (!list.ok) return list;
+  const bad = list.value.filter((arn) => !KMS_KEY_ARN.test(arn));
+  if (bad.length > 0) return fail(`${bad.map(shown).join(', ')}: a KMS key ARN looks like arn:aws:kms:us-east-2:111122223333:key/1234abcd-...`);
+  const regions = list.value.map(keyRegion);
+  const repeated = regions.filter((region, index) => regions.indexOf(region) !== index);
+  if (repeated.length > 0) return fail(`names more than one key for ${[...new Set(repeated)].join(', ')}`);
+  return list;
+}
+
+/** The region of a KMS key ARN (validated). */
+export function keyRegion(arn: string): string {
+  return KMS_KEY_ARN.exec(arn)?.[1] ?? '';
+}
+
 function configFile(raw: unknown): Parsed<string> {
   return typeof raw === 'string' && raw.trim().length > 0 ? ok(raw) : fail(`must be a path to a YAML file, got ${shown(raw)}`);
 }
@@ -209,11 +228,11 @@ export const DEPLOY_SETTINGS_SCHEMA: Schema = {
     default: 'seed',
     parse: oneOf(CONFIG_OWNERSHIPS),
   },
-  configTtlSeconds: { description: 'seconds a warm function keeps the route config', default: 30, parse: integer(1, 3600, 'seconds') },
-  secureStringKeyArn: {
-    description: 'customer managed KMS key of SecureString bearer tokens (unset: aws/ssm)',
-    default: undefined,
-    parse: optional(text(KMS_KEY_ARN, 'a KMS key ARN such as arn:aws:kms:us-east-2:111122223333:key/1234abcd-...')),
+  configTtlSeconds: { description: 'seconds a warm function keeps the route config', default: 5, parse: integer(1, 3600, 'seconds') },
+  secureStringKeyArns: {
+    description: 'customer managed KMS keys of the SecureStrings, one per region (empty: aws/ssm)',
+    default: [],
+    parse: kmsKeyArns,
   },
 };
 
@@ -242,9 +261,19 @@ export function readDeploySettings(context: Readonly<Record<string, unknown>>): 
     if (!parsed.ok) issues.push(`${name}: ${parsed.problem}`);
     else if (parsed.value !== undefined) settings[name] = parsed.value;
   }
-  issues.push(...likelyTypos(Object.keys(context)));
+  issues.push(...missingKeys(settings), ...likelyTypos(Object.keys(context)));
   if (issues.length > 0) throw new DeploySettingsError(issues);
   return settings as unknown as DeploySettings;
+}
+
+/** With customer managed keys, every deployed region needs its own (a key never leaves its region). */
+function missingKeys(settings: Record<string, unknown>): string[] {
+  const keys = settings['secureStringKeyArns'] as string[] | undefined;
+  const regions = settings['regions'] as string[] | undefined;
+  if (!keys || keys.length === 0 || !regions) return [];
+  const covered = new Set(keys.map(keyRegion));
+  const missing = regions.filter((region) => !covered.has(region));
+  return missing.length > 0 ? [`secureStringKeyArns: no key for ${missing.join(', ')} (give one key ARN per deployed region)`] : [];
 }
 
 function likelyTypos(keys: readonly string[]): string[] {

@@ -58,8 +58,10 @@ export async function buildGatewayApp(app: App, options: GatewayAppOptions = {})
 /** The message to print for a failure the user can fix (bad settings or config), else undefined. */
 export function describeUserError(error: unknown): string | undefined {
   if (error instanceof DeploySettingsError || error instanceof ConfigValidationError) return error.message;
-  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
-    return `route configuration file not found: ${(error as Error & { path?: string }).path ?? error.message} (set -c configFile=...)`;
+  // Not `instanceof Error`: errors from node:fs may come from another realm (a test's VM context).
+  const fsError = error as { code?: unknown; path?: unknown; message?: unknown } | null;
+  if (typeof fsError === 'object' && fsError?.code === 'ENOENT') {
+    return `route configuration file not found: ${String(fsError.path ?? fsError.message)} (set -c configFile=...)`;
   }
   return undefined;
 }

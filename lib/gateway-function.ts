@@ -22,6 +22,15 @@ export const GATEWAY_ESBUILD_TARGET = 'node22';
 export const MAX_TIMEOUT = Duration.minutes(15);
 
 /**
+ * How long the gateway waits for Mantle's response headers (`GATEWAY_UPSTREAM_TIMEOUT_MS`): the gateway's own
+ * default (10 minutes), but always 10 s short of the function timeout, so a slow upstream gets the gateway's 504
+ * rather than Lambda's hard stop with no body.
+ */
+export function upstreamHeadersTimeoutMs(timeout: Duration): number {
+  return Math.min(600, timeout.toSeconds() - 10) * 1000;
+}
+
+/**
  * Headers a browser may send, for when CORS is on: the SDKs' auth headers (`authorization`, `x-api-key`),
  * Anthropic's version and beta headers, and SigV4's headers for `iam` mode.
  */
@@ -65,7 +74,7 @@ export interface GatewayFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Origins for the URL's CORS. @default [] (no CORS) */
   readonly corsOrigins?: readonly string[];
-  /** `GATEWAY_CONFIG_TTL_SECONDS`. @default 30 */
+  /** `GATEWAY_CONFIG_TTL_SECONDS`. @default 5 */
   readonly configTtlSeconds?: number;
   /** Identifies the deployment in the function's description. @default 'prod' */
   readonly stage?: string;
@@ -81,6 +90,7 @@ export class GatewayFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
     super(scope, id);
+    const timeout = props.timeout ?? MAX_TIMEOUT;
     this.logGroup = new LogGroup(this, 'LogGroup', { retention: props.logRetention ?? 30 });
     this.gatewayRole = new GatewayRole(this, 'Role', {
       ssmPrefix: props.ssmPrefix,
@@ -99,13 +109,14 @@ export class GatewayFunction extends Construct {
       runtime: GATEWAY_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memoryMiB ?? 512,
-      timeout: props.timeout ?? MAX_TIMEOUT,
+      timeout,
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       role: this.gatewayRole.role,
       logGroup: this.logGroup,
       environment: {
         GATEWAY_SSM_PREFIX: props.ssmPrefix,
-        GATEWAY_CONFIG_TTL_SECONDS: String(props.configTtlSeconds ?? 30),
+        GATEWAY_CONFIG_TTL_SECONDS: String(props.configTtlSeconds ?? 5),
+        GATEWAY_UPSTREAM_TIMEOUT_MS: String(upstreamHeadersTimeoutMs(timeout)),
         POWERTOOLS_SERVICE_NAME: 'mantle-gateway',
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -4,7 +4,7 @@
  */
 import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { DeploySettings } from './deploy-settings.js';
+import { keyRegion, type DeploySettings } from './deploy-settings.js';
 import { GatewayFunction } from './gateway-function.js';
 import { acknowledgeGatewayFindings, acknowledgeRuntimePin, acknowledgeSeederFindings } from './nag-acknowledgements.js';
 import { bearerTokenParameters, mantleRegions, type RouteConfigSource } from './route-config.js';
@@ -50,7 +50,7 @@ export class GatewayStack extends Stack {
       authMode: settings.authMode,
       mantleRegions: mantleRegions(routes.config),
       bearerTokenParameters: bearerTokenParameters(routes.config),
-      ...(settings.secureStringKeyArn ? { secureStringKeyArn: settings.secureStringKeyArn } : {}),
+      ...secureStringKeyFor(settings, this.region),
       memoryMiB: settings.memoryMiB,
       timeout: Duration.seconds(settings.timeoutSeconds),
       ...(settings.reservedConcurrency !== undefined ? { reservedConcurrency: settings.reservedConcurrency } : {}),
@@ -78,4 +78,10 @@ export class GatewayStack extends Stack {
     acknowledgeRuntimePin(this.gateway);
     acknowledgeSeederFindings(this.routeConfig);
   }
+}
+
+/** This region's customer managed key, if the settings name keys. */
+function secureStringKeyFor(settings: DeploySettings, region: string): { secureStringKeyArn?: string } {
+  const key = settings.secureStringKeyArns.find((arn) => keyRegion(arn) === region);
+  return key ? { secureStringKeyArn: key } : {};
 }

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CDK_JSON_CONTEXT, PROJECT_DIR, configFor, writeConfig } from './fixtures.js';
+import { describeUserError } from '../../lib/gateway-app.js';
+import { CDK_JSON_CONTEXT, PROJECT_DIR, buildTestGateway, configFor, writeConfig } from './fixtures.js';
 
 const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -57,5 +58,10 @@ describe('bin/mantle-gateway-app.ts', () => {
         '  - authMode: must be one of api_key, iam, got "open"\n' +
         '  - memoryMiB: must be between 128 and 10240 MiB, got 64\n',
     );
+  });
+
+  it('names a missing route config file and the setting that picks it', async () => {
+    const error = await buildTestGateway({ configFile: join(tmpdir(), 'no-such-dir', 'gateway.yaml') }).catch((caught: unknown) => caught);
+    expect(describeUserError(error)).toMatch(/^route configuration file not found: .*no-such-dir\/gateway\.yaml \(set -c configFile=\.\.\.\)$/);
   });
 });

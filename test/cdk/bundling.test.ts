@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { synthGatewayAsset } from './synth-asset.js';
 
 describe('the bundled gateway (local esbuild, no Docker)', () => {
@@ -30,5 +32,18 @@ describe('the bundled gateway (local esbuild, no Docker)', () => {
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
     expect(code).not.toMatch(/from\s*["']@smithy\//);
+  });
+
+  it('loads as an ES module and exports the streaming handler', () => {
+    const script =
+      'globalThis.awslambda = { streamifyResponse: (handler) => handler, HttpResponseStream: { from: (stream) => stream } };' +
+      `const bundle = await import(${JSON.stringify(pathToFileURL(join(assetDir, 'index.mjs')).href)});` +
+      'process.stdout.write(typeof bundle.handler);';
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env['PATH'], AWS_REGION: 'us-east-2', AWS_EC2_METADATA_DISABLED: 'true' },
+      encoding: 'utf8',
+    });
+    expect(result.stdout).toBe('function');
+    expect(result.status).toBe(0);
   });
 });

@@ -28,7 +28,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     ['stack ownership', { configOwnership: 'stack' }],
     ['three regions and a reserved concurrency', { regions: 'us-east-1,us-east-2,us-west-2', reservedConcurrency: 10 }],
     ['a customer managed key and bearer tokens', {
-      secureStringKeyArn: 'arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      secureStringKeyArns: 'arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
       configFile: writeConfig(configFor(['us-east-2'], BEARER_PROVIDER)),
     }],
   ])('leave no unacknowledged finding with %s', async (_name, context) => {
@@ -57,7 +57,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   });
 
   it('acknowledge nothing for the KMS key when a customer managed key is configured', async () => {
-    const { app } = await buildTestGateway({ secureStringKeyArn: 'arn:aws:kms:us-east-2:111122223333:key/abcd' });
+    const { app } = await buildTestGateway({ secureStringKeyArns: ['arn:aws:kms:us-east-2:111122223333:key/abcd'] });
     expect(acknowledgements(app).map(({ id }) => id)).not.toContainEqual(expect.stringContaining(':kms:'));
   });
 });

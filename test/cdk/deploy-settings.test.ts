@@ -2,6 +2,9 @@ import { DEFAULT_SSM_PREFIX } from '../../lambda/config-store/parameter-layout.j
 import { DEPLOY_SETTING_NAMES, DeploySettingsError, readDeploySettings } from '../../lib/deploy-settings.js';
 import { CDK_JSON_CONTEXT } from './fixtures.js';
 
+const KEY_EAST_2 = 'arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const KEY_WEST_2 = 'arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+
 function issuesOf(context: Record<string, unknown>): readonly string[] {
   try {
     readDeploySettings(context);
@@ -25,7 +28,8 @@ describe('deploy settings', () => {
       corsOrigins: [],
       configFile: 'config/gateway.yaml',
       configOwnership: 'seed',
-      configTtlSeconds: 30,
+      configTtlSeconds: 5,
+      secureStringKeyArns: [],
     });
   });
 
@@ -83,7 +87,9 @@ describe('deploy settings', () => {
     ['configFile', ' ', 'configFile: must be a path to a YAML file'],
     ['configOwnership', 'admin', 'configOwnership: must be one of seed, stack, got "admin"'],
     ['configTtlSeconds', 0, 'configTtlSeconds: must be between 1 and 3600 seconds, got 0'],
-    ['secureStringKeyArn', 'alias/aws/ssm', 'secureStringKeyArn: "alias/aws/ssm" is not valid: a KMS key ARN'],
+    ['secureStringKeyArns', 'alias/aws/ssm', 'secureStringKeyArns: "alias/aws/ssm": a KMS key ARN looks like'],
+    ['secureStringKeyArns', [KEY_EAST_2, KEY_EAST_2.replace('key/1', 'key/2')], 'secureStringKeyArns: names more than one key for us-east-2'],
+    ['secureStringKeyArns', [KEY_WEST_2], 'secureStringKeyArns: no key for us-east-2 (give one key ARN per deployed region)'],
   ])('rejects %s = %j', (name, value, message) => {
     const issues = issuesOf({ [name]: value });
     expect(issues).toHaveLength(1);

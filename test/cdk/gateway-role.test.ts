@@ -108,10 +108,12 @@ describe('the gateway role', () => {
     });
   });
 
-  it('decrypts with a configured customer managed key instead of any key', async () => {
-    const key = 'arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    const statements = gatewayStatements((await buildTestGateway({ secureStringKeyArn: key })).template());
-    expect(statements['DecryptSecureStringsViaSsm']).toMatchObject({ Resource: key, Action: 'kms:Decrypt' });
+  it('decrypts with the configured customer managed key of its own region instead of any key', async () => {
+    const keys = ['arn:aws:kms:us-east-2:111122223333:key/1234abcd-east', 'arn:aws:kms:eu-west-1:111122223333:key/5678efgh-west'];
+    const gateway = await buildTestGateway({ regions: ['us-east-2', 'eu-west-1'], secureStringKeyArns: keys });
+    for (const [region, key] of [['us-east-2', keys[0]], ['eu-west-1', keys[1]]]) {
+      expect(gatewayStatements(gateway.template(region))['DecryptSecureStringsViaSsm']).toMatchObject({ Resource: key, Action: 'kms:Decrypt' });
+    }
   });
 
   it('writes to its own log group only', async () => {

@@ -56,6 +56,7 @@ describe('gateway stacks', () => {
           Variables: {
             GATEWAY_SSM_PREFIX: '/llm/gateway',
             GATEWAY_CONFIG_TTL_SECONDS: '60',
+            GATEWAY_UPSTREAM_TIMEOUT_MS: '600000',
             POWERTOOLS_SERVICE_NAME: 'mantle-gateway',
             NODE_OPTIONS: '--enable-source-maps',
           },
@@ -65,6 +66,17 @@ describe('gateway stacks', () => {
         (fn) => (fn as { Properties: { Environment?: { Variables?: object } } }).Properties.Environment?.Variables ?? {},
       );
       for (const vars of variables) expect(Object.keys(vars)).not.toContain('AWS_BEARER_TOKEN_BEDROCK');
+    });
+
+    it.each([
+      [900, '600000'],
+      [300, '290000'],
+      [30, '20000'],
+    ])('with a %s s timeout, gives up waiting for Mantle\'s headers after %s ms, before Lambda stops it', async (timeoutSeconds, ms) => {
+      (await buildTestGateway({ timeoutSeconds })).template().hasResourceProperties('AWS::Lambda::Function', {
+        Timeout: timeoutSeconds,
+        Environment: { Variables: Match.objectLike({ GATEWAY_UPSTREAM_TIMEOUT_MS: ms }) },
+      });
     });
 
     it('logs to its own log group, kept for the configured retention', async () => {
