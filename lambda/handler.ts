@@ -9,11 +9,12 @@ import { createAwsGateway } from './aws-gateway.js';
 import { createSsmConfigSource } from './config-store/ssm-config-source.js';
 
 const logger = new Logger({ serviceName: 'mantle-gateway' });
+const ttlFromEnv = Number(process.env['GATEWAY_CONFIG_TTL_SECONDS']);
 
 const gateway = createAwsGateway({
   config: createSsmConfigSource({
     prefix: process.env['GATEWAY_SSM_PREFIX'] ?? '/mantle-gateway',
-    ttlSeconds: Number(process.env['GATEWAY_CONFIG_TTL_SECONDS'] ?? 5),
+    ttlSeconds: ttlFromEnv > 0 ? ttlFromEnv : 5,
     logger,
   }),
   log: logger,
