@@ -1,7 +1,7 @@
 import { readConfigDocument } from '../lambda/config/load-config-file.js';
 import { ConfigValidationError, validateGatewayConfig } from '../lambda/config/validate.js';
 import type { GatewayConfig } from '../lambda/config/types.js';
-import { oversizedParameters, toParameters } from '../lambda/config-store/parameter-layout.js';
+import { oversizedParameters, toParameters, type ConfigDocument } from '../lambda/config-store/parameter-layout.js';
 import { CliError } from './cli-errors.js';
 
 export interface ConfigFile {
@@ -31,7 +31,7 @@ export async function readValidConfigFile(path: string, prefix: string): Promise
     if (error instanceof ConfigValidationError) throw invalidFile(path, error.issues);
     throw error;
   }
-  const parameters = toParameters(prefix, document as { providers?: unknown[]; models?: unknown[] });
+  const parameters = toParameters(prefix, document as ConfigDocument);
   const oversized = oversizedParameters(parameters);
   if (oversized.length > 0) throw invalidFile(path, oversized);
   return { config, parameters };

@@ -9,12 +9,13 @@ import { createAwsGateway } from './aws-gateway.js';
 import { createSsmConfigSource } from './config-store/ssm-config-source.js';
 
 const logger = new Logger({ serviceName: 'mantle-gateway' });
-const ttlFromEnv = Number(process.env['GATEWAY_CONFIG_TTL_SECONDS']);
+const ttlSetting = process.env['GATEWAY_CONFIG_TTL_SECONDS'];
 
 const gateway = createAwsGateway({
   config: createSsmConfigSource({
     prefix: process.env['GATEWAY_SSM_PREFIX'] ?? '/mantle-gateway',
-    ttlSeconds: ttlFromEnv > 0 ? ttlFromEnv : 5,
+    // The store checks the value and warns about a bad one.
+    ...(ttlSetting ? { ttlSeconds: Number(ttlSetting) } : {}),
     logger,
   }),
   log: logger,

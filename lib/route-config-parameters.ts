@@ -15,10 +15,9 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { AwsCustomResource, PhysicalResourceId, type AwsSdkCall } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { toParameters } from '../lambda/config-store/parameter-layout.js';
+import { toParameters, type ConfigDocument } from '../lambda/config-store/parameter-layout.js';
 import { ConfigValidationError } from '../lambda/config/validate.js';
 import type { ConfigOwnership } from './deploy-settings.js';
-import type { RouteConfigDocument } from './route-config.js';
 
 /** Intelligent-Tiering stores a document as standard up to 4 KB and as advanced up to this size. */
 export const MAX_PARAMETER_BYTES = 8192;
@@ -30,7 +29,7 @@ export interface RouteConfigParametersProps {
   /** Normalized prefix (no trailing slash). */
   readonly prefix: string;
   /** The config file's documents as written (validated already). */
-  readonly document: RouteConfigDocument;
+  readonly document: ConfigDocument;
   /** @default 'seed' */
   readonly ownership?: ConfigOwnership;
   /** Retention of the seeding function's log group (seed mode). @default RetentionDays.ONE_MONTH */

@@ -8,18 +8,13 @@
 import { readConfigDocument } from '../lambda/config/load-config-file.js';
 import { ConfigValidationError, validateGatewayConfig } from '../lambda/config/validate.js';
 import type { GatewayConfig } from '../lambda/config/types.js';
-
-/** The config file's top level as written: lists of provider and model documents. */
-export interface RouteConfigDocument {
-  readonly providers?: unknown[];
-  readonly models?: unknown[];
-}
+import type { ConfigDocument } from '../lambda/config-store/parameter-layout.js';
 
 export interface RouteConfigSource {
   /** The file it was read from, as given. */
   readonly path: string;
   /** The documents exactly as written; each becomes one SSM parameter. */
-  readonly document: RouteConfigDocument;
+  readonly document: ConfigDocument;
   /** The validated, normalized config. */
   readonly config: GatewayConfig;
 }
@@ -35,7 +30,7 @@ export async function loadRouteConfig(path: string): Promise<RouteConfigSource> 
   const document = await readConfigDocument(path);
   const config = validateGatewayConfig(document);
   assertDeployable(config);
-  return { path, document: document as RouteConfigDocument, config };
+  return { path, document: document as ConfigDocument, config };
 }
 
 /**

@@ -40,11 +40,17 @@ export function parseParameterName(prefix: string, name: string): { kind: Docume
   return { kind, id };
 }
 
+/** A route configuration file's top level as written: lists of provider and model documents. */
+export interface ConfigDocument {
+  readonly providers?: readonly unknown[];
+  readonly models?: readonly unknown[];
+}
+
 /**
  * The parameters for a config document as written (`{providers: [...], models: [...]}`), name to JSON value.
  * Call it on a document that `validateGatewayConfig` accepted.
  */
-export function toParameters(prefix: string, document: { providers?: unknown[]; models?: unknown[] }): Map<string, string> {
+export function toParameters(prefix: string, document: ConfigDocument): Map<string, string> {
   const parameters = new Map<string, string>();
   for (const kind of DOCUMENT_KINDS) {
     for (const item of document[kind] ?? []) {

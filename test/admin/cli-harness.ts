@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { runCli } from '../../admin/cli.js';
+import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../config/gateway.yaml', import.meta.url));
 const LAUNCHER = fileURLToPath(new URL('../../bin/mantle-gateway.mjs', import.meta.url));
@@ -101,4 +102,30 @@ export function documentNamed(documents: ExampleDocument[], id: string): Example
   const document = documents.find((candidate) => candidate.id === id);
   if (!document) throw new Error(`the example has no document ${id}`);
   return document;
+}
+
+/** What a CLI test talks to: a loopback SSM server the SDK reaches through AWS_ENDPOINT_URL_SSM, and a temp dir. */
+export interface CliWorld {
+  readonly ssm: SsmServer;
+  readonly dir: TempDir;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that start the SSM server and a temp dir, and point the SDK at them with
+ * dummy credentials. Read the returned object's fields inside tests (they are set in beforeAll).
+ */
+export function useCliWorld(): CliWorld {
+  const world = {} as { ssm: SsmServer; dir: TempDir };
+  beforeAll(async () => {
+    world.ssm = await startSsmServer();
+    world.dir = await TempDir.create();
+    process.env['AWS_ENDPOINT_URL_SSM'] = world.ssm.url;
+    process.env['AWS_ACCESS_KEY_ID'] = 'AKIDEXAMPLE';
+    process.env['AWS_SECRET_ACCESS_KEY'] = 'test-secret-not-real';
+  });
+  afterAll(async () => {
+    await world.ssm.close();
+    await world.dir.remove();
+  });
+  return world;
 }

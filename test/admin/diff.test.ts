@@ -1,30 +1,15 @@
 import { readConfigDocument } from '../../lambda/config/load-config-file.js';
 import { toParameters } from '../../lambda/config-store/parameter-layout.js';
-import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
-import { EXAMPLE_CONFIG, TempDir, documentNamed, run, type ExampleConfig } from './cli-harness.js';
+import { EXAMPLE_CONFIG, useCliWorld, documentNamed, run, type ExampleConfig } from './cli-harness.js';
 
-let ssm: SsmServer;
-let dir: TempDir;
-
-beforeAll(async () => {
-  ssm = await startSsmServer();
-  dir = await TempDir.create();
-  process.env['AWS_ENDPOINT_URL_SSM'] = ssm.url;
-  process.env['AWS_ACCESS_KEY_ID'] = 'AKIDEXAMPLE';
-  process.env['AWS_SECRET_ACCESS_KEY'] = 'test-secret-not-real';
-});
-
-afterAll(async () => {
-  await ssm.close();
-  await dir.remove();
-});
+const world = useCliWorld();
 
 /** SSM holds the example config, as a push would have written it. */
 beforeEach(async () => {
-  ssm.parameters.clear();
-  ssm.requests.length = 0;
+  world.ssm.parameters.clear();
+  world.ssm.requests.length = 0;
   const document = (await readConfigDocument(EXAMPLE_CONFIG)) as { providers: unknown[]; models: unknown[] };
-  for (const [name, value] of toParameters('/mantle-gateway', document)) ssm.put(name, value);
+  for (const [name, value] of toParameters('/mantle-gateway', document)) world.ssm.put(name, value);
 });
 
 function routeOf(config: ExampleConfig, modelId: string, index = 0): Record<string, unknown> {
@@ -101,22 +86,22 @@ describe('mantle-gateway diff', () => {
         '0 to add, 1 to change, 3 to remove with --prune, 3 unchanged.\n',
     ],
   ])('shows %s', async (_case, edit, expected) => {
-    const file = await dir.writeEdited('edited.yaml', edit);
+    const file = await world.dir.writeEdited('edited.yaml', edit);
     const result = await run('diff', file, '--region', 'us-east-1');
     expect(result).toEqual({ code: 0, stdout: header(file) + expected, stderr: '' });
-    expect(ssm.requests.map((request) => request.operation)).toEqual(['GetParametersByPath']);
+    expect(world.ssm.requests.map((request) => request.operation)).toEqual(['GetParametersByPath']);
   });
 
   it('shows a parameter an admin broke by hand as changed', async () => {
-    ssm.put('/mantle-gateway/models/qwen3-32b', '{"id": "qwen3-32b", ');
+    world.ssm.put('/mantle-gateway/models/qwen3-32b', '{"id": "qwen3-32b", ');
     const result = await run('diff', EXAMPLE_CONFIG, '--region', 'us-east-1');
     expect(result.stdout).toContain('models\n  ~ qwen3-32b\n      ~ (document): SSM holds a value that is not valid JSON; push replaces it\n');
   });
 
   it('ignores key order and formatting, as the gateway does', async () => {
     const name = '/mantle-gateway/providers/mantle-us-east-2';
-    const stored = JSON.parse(ssm.parameters.get(name)!.value) as Record<string, unknown>;
-    ssm.put(name, JSON.stringify(Object.fromEntries(Object.entries(stored).reverse()), null, 2));
+    const stored = JSON.parse(world.ssm.parameters.get(name)!.value) as Record<string, unknown>;
+    world.ssm.put(name, JSON.stringify(Object.fromEntries(Object.entries(stored).reverse()), null, 2));
     expect((await run('diff', EXAMPLE_CONFIG, '--region', 'us-east-1')).stdout).toContain('No differences (7 unchanged).');
   });
 

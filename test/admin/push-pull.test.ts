@@ -1,27 +1,12 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
-import { EXAMPLE_CONFIG, TempDir, documentNamed, readExample, run, type ExampleConfig } from './cli-harness.js';
+import { EXAMPLE_CONFIG, useCliWorld, documentNamed, readExample, run, type ExampleConfig } from './cli-harness.js';
 
-let ssm: SsmServer;
-let dir: TempDir;
-
-beforeAll(async () => {
-  ssm = await startSsmServer();
-  dir = await TempDir.create();
-  process.env['AWS_ENDPOINT_URL_SSM'] = ssm.url;
-  process.env['AWS_ACCESS_KEY_ID'] = 'AKIDEXAMPLE';
-  process.env['AWS_SECRET_ACCESS_KEY'] = 'test-secret-not-real';
-});
-
-afterAll(async () => {
-  await ssm.close();
-  await dir.remove();
-});
+const world = useCliWorld();
 
 beforeEach(() => {
-  ssm.parameters.clear();
-  ssm.requests.length = 0;
+  world.ssm.parameters.clear();
+  world.ssm.requests.length = 0;
 });
 
 const REGION = ['--region', 'us-east-1'] as const;
@@ -35,11 +20,11 @@ const EXAMPLE_NAMES = [
   '/mantle-gateway/models/mistral-large-3',
 ];
 
-const writes = () => ssm.requests.filter((request) => request.operation === 'PutParameter' || request.operation.startsWith('Delete'));
+const writes = () => world.ssm.requests.filter((request) => request.operation === 'PutParameter' || request.operation.startsWith('Delete'));
 
 async function pushExample(): Promise<void> {
   expect((await run('push', EXAMPLE_CONFIG, ...REGION)).code).toBe(0);
-  ssm.requests.length = 0;
+  world.ssm.requests.length = 0;
 }
 
 function routeOf(config: ExampleConfig, modelId: string): Record<string, unknown> {
@@ -60,7 +45,7 @@ describe('mantle-gateway push', () => {
       EXAMPLE_NAMES.map((name) => expect.objectContaining({ Name: name, Type: 'String', Tier: 'Intelligent-Tiering', Overwrite: false })),
     );
     const example = await readExample();
-    expect(JSON.parse(ssm.parameters.get('/mantle-gateway/models/gpt-55-bedrock')!.value)).toEqual(documentNamed(example.models, 'gpt-55-bedrock'));
+    expect(JSON.parse(world.ssm.parameters.get('/mantle-gateway/models/gpt-55-bedrock')!.value)).toEqual(documentNamed(example.models, 'gpt-55-bedrock'));
   });
 
   it('writes nothing when SSM already matches', async () => {
@@ -72,7 +57,7 @@ describe('mantle-gateway push', () => {
 
   it('writes only the model that changed, and says what changed', async () => {
     await pushExample();
-    const file = await dir.writeEdited('changed.yaml', (config) => {
+    const file = await world.dir.writeEdited('changed.yaml', (config) => {
       routeOf(config, 'qwen3-32b')['upstream_model'] = 'qwen.qwen3-235b';
     });
     const result = await run('push', file, ...REGION);
@@ -82,7 +67,7 @@ describe('mantle-gateway push', () => {
         `Pushed ${file} to SSM /mantle-gateway in us-east-1: 0 created, 1 updated, 0 kept, 6 unchanged.\n`,
     );
     expect(writes()).toEqual([{ operation: 'PutParameter', input: expect.objectContaining({ Name: '/mantle-gateway/models/qwen3-32b', Overwrite: true }) }]);
-    expect(ssm.parameters.get('/mantle-gateway/models/qwen3-32b')?.version).toBe(2);
+    expect(world.ssm.parameters.get('/mantle-gateway/models/qwen3-32b')?.version).toBe(2);
   });
 
   it.each([
@@ -90,7 +75,7 @@ describe('mantle-gateway push', () => {
     [['--prune'], ['deleted /mantle-gateway/models/mistral-large-3', 'deleted /mantle-gateway/models/qwen3-32b', 'deleted /mantle-gateway/providers/mantle-us-west-2'], 4],
   ])('with options %j handles documents the file no longer has', async (options, lines, remaining) => {
     await pushExample();
-    const file = await dir.writeEdited('smaller.yaml', (config) => {
+    const file = await world.dir.writeEdited('smaller.yaml', (config) => {
       config.providers = config.providers.filter((provider) => provider.id !== 'mantle-us-west-2');
       config.models = config.models.filter((model) => !['qwen3-32b', 'mistral-large-3'].includes(model.id));
       (documentNamed(config.models, 'gpt-oss-120b')['routes'] as unknown[]).pop();
@@ -98,11 +83,11 @@ describe('mantle-gateway push', () => {
     const result = await run('push', file, ...REGION, ...options);
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n').filter((line) => /^(kept|deleted) /.test(line)).map((line) => line.split(':')[0])).toEqual(lines);
-    expect(ssm.parameters.size).toBe(remaining);
+    expect(world.ssm.parameters.size).toBe(remaining);
   });
 
   it('refuses an invalid file and writes nothing', async () => {
-    const file = await dir.writeEdited('invalid.yaml', (config) => {
+    const file = await world.dir.writeEdited('invalid.yaml', (config) => {
       routeOf(config, 'qwen3-32b')['provider'] = 'nowhere';
     });
     const result = await run('push', file, ...REGION);
@@ -110,37 +95,37 @@ describe('mantle-gateway push', () => {
     expect(result.stderr).toBe(
       `mantle-gateway: ${file} is not a valid gateway config:\n  - model "qwen3-32b" route 0: provider "nowhere" is not defined\n`,
     );
-    expect(ssm.requests).toEqual([]);
+    expect(world.ssm.requests).toEqual([]);
   });
 
   it('stores a model larger than 4 KB on the advanced tier', async () => {
-    const file = await dir.writeEdited('large.yaml', (config) => {
+    const file = await world.dir.writeEdited('large.yaml', (config) => {
       documentNamed(config.models, 'qwen3-32b')['description'] = 'Qwen3 32B. '.repeat(500);
     });
     expect((await run('push', file, ...REGION)).code).toBe(0);
-    expect(ssm.parameters.get('/mantle-gateway/models/qwen3-32b')?.tier).toBe('Advanced');
-    expect(ssm.parameters.get('/mantle-gateway/models/gpt-55-bedrock')?.tier).toBe('Standard');
+    expect(world.ssm.parameters.get('/mantle-gateway/models/qwen3-32b')?.tier).toBe('Advanced');
+    expect(world.ssm.parameters.get('/mantle-gateway/models/gpt-55-bedrock')?.tier).toBe('Standard');
   });
 
   it('keeps a document an admin stored as a SecureString encrypted', async () => {
     await pushExample();
     const name = '/mantle-gateway/providers/mantle-us-east-2';
-    ssm.put(name, ssm.parameters.get(name)!.value.replace('"icon_key":"aws"', '"icon_key":"aws-dark"'), 'SecureString');
+    world.ssm.put(name, world.ssm.parameters.get(name)!.value.replace('"icon_key":"aws"', '"icon_key":"aws-dark"'), 'SecureString');
     expect((await run('push', EXAMPLE_CONFIG, ...REGION)).stdout).toContain(`updated ${name}\n    ~ display.icon_key: "aws-dark" -> "aws"\n`);
-    expect(ssm.parameters.get(name)?.type).toBe('SecureString');
+    expect(world.ssm.parameters.get(name)?.type).toBe('SecureString');
   });
 
   it('writes under another prefix', async () => {
     expect((await run('push', EXAMPLE_CONFIG, ...REGION, '--prefix', '/team-a/gateway')).code).toBe(0);
-    expect([...ssm.parameters.keys()].every((name) => name.startsWith('/team-a/gateway/'))).toBe(true);
-    expect(ssm.parameters.size).toBe(7);
+    expect([...world.ssm.parameters.keys()].every((name) => name.startsWith('/team-a/gateway/'))).toBe(true);
+    expect(world.ssm.parameters.size).toBe(7);
   });
 });
 
 describe('mantle-gateway pull', () => {
   it('gives back the example config unchanged, byte for byte, when pulled into the file it was pushed from', async () => {
     await pushExample();
-    const file = dir.file('round-trip.yaml');
+    const file = world.dir.file('round-trip.yaml');
     await copyFile(EXAMPLE_CONFIG, file);
     const result = await run('pull', file, ...REGION);
     expect(result).toEqual({
@@ -164,11 +149,11 @@ describe('mantle-gateway pull', () => {
 
   it('replaces only what changed in SSM, keeping the file’s comments, and appends new models', async () => {
     await pushExample();
-    const gpt = JSON.parse(ssm.parameters.get('/mantle-gateway/models/gpt-oss-120b')!.value) as Record<string, unknown>;
-    ssm.put('/mantle-gateway/models/gpt-oss-120b', JSON.stringify({ ...gpt, description: 'edited in SSM' }));
-    ssm.put('/mantle-gateway/models/aaa-new', JSON.stringify({ ...gpt, id: 'aaa-new' }));
-    ssm.delete('/mantle-gateway/models/mistral-large-3');
-    const file = dir.file('merged.yaml');
+    const gpt = JSON.parse(world.ssm.parameters.get('/mantle-gateway/models/gpt-oss-120b')!.value) as Record<string, unknown>;
+    world.ssm.put('/mantle-gateway/models/gpt-oss-120b', JSON.stringify({ ...gpt, description: 'edited in SSM' }));
+    world.ssm.put('/mantle-gateway/models/aaa-new', JSON.stringify({ ...gpt, id: 'aaa-new' }));
+    world.ssm.delete('/mantle-gateway/models/mistral-large-3');
+    const file = world.dir.file('merged.yaml');
     await copyFile(EXAMPLE_CONFIG, file);
 
     expect((await run('pull', file, ...REGION)).code).toBe(0);
@@ -181,8 +166,8 @@ describe('mantle-gateway pull', () => {
 
   it('refuses to pull a parameter that does not hold JSON, and writes nothing', async () => {
     await pushExample();
-    ssm.put('/mantle-gateway/models/qwen3-32b', 'qwen3-32b: not json');
-    const file = dir.file('never-written.yaml');
+    world.ssm.put('/mantle-gateway/models/qwen3-32b', 'qwen3-32b: not json');
+    const file = world.dir.file('never-written.yaml');
     expect(await run('pull', file, ...REGION)).toEqual({
       code: 1,
       stdout: '',
@@ -193,7 +178,7 @@ describe('mantle-gateway pull', () => {
 
   it('writes documents that fail validation as they are, with a note', async () => {
     await pushExample();
-    ssm.put('/mantle-gateway/models/broken', JSON.stringify({ id: 'broken', routes: [] }));
+    world.ssm.put('/mantle-gateway/models/broken', JSON.stringify({ id: 'broken', routes: [] }));
     const result = await run('pull', ...REGION);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(

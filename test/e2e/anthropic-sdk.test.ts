@@ -45,6 +45,20 @@ describe('Anthropic SDK through the gateway', () => {
     expect(types.at(-1)).toBe('message_stop');
   });
 
+  it('serves the beta client (?beta=true), dropping beta flags the route does not allow', async () => {
+    const message = await client.beta.messages.create({
+      model: 'claude-opus-4-7',
+      max_tokens: 16,
+      betas: ['interleaved-thinking-2025-05-14'],
+      messages: [{ role: 'user', content: 'beta path' }],
+    });
+    expect(message.content[0]).toMatchObject({ type: 'text', text: 'Echo: beta path' });
+    const upstream = lastRequest(simulator(env, 'us-east-2'));
+    expect(upstream.path).toBe('/anthropic/v1/messages');
+    expect(upstream.query).toBe('');
+    expect(upstream.headers['anthropic-beta']).toBeUndefined();
+  });
+
   it('counts tokens', async () => {
     const counted = await client.messages.countTokens({ model: 'claude-opus-4-7', messages: [{ role: 'user', content: 'Hello, Claude' }] });
     expect(counted.input_tokens).toBeGreaterThan(0);

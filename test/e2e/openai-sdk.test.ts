@@ -81,6 +81,16 @@ describe('OpenAI SDK through the gateway', () => {
     await expect(client.responses.retrieve(onV1.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
+  it('forwards the query of a stored-response retrieve', async () => {
+    const created = await client.responses.create({ model: 'gpt-55-bedrock', input: 'with include' });
+    const retrieved = await client.responses.retrieve(created.id, { include: ['message.output_text.logprobs'] });
+    expect(retrieved.id).toBe(created.id);
+    const upstream = lastRequest(simulator(env, 'us-east-2'));
+    expect(upstream.method).toBe('GET');
+    expect(upstream.path).toBe(`/openai/v1/responses/${created.id}`);
+    expect(decodeURIComponent(upstream.query)).toContain('message.output_text.logprobs');
+  });
+
   it('explains that Mantle does not serve input_items', async () => {
     const created = await client.responses.create({ model: 'gpt-55-bedrock', input: 'x' });
     const before = simulator(env, 'us-east-2').requests.length;

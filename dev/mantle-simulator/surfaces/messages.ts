@@ -19,14 +19,11 @@ export function createMessage(
   headers: Record<string, string>,
   catalog: ModelCatalog,
 ): Answer {
-  requireAnthropicVersion(headers);
-  const modelId = requireModelField(body);
+  const modelId = requireMessagesRequest(body, headers, catalog);
   const maxTokens = optionalCount(body, 'max_tokens');
   if (maxTokens === undefined || maxTokens === 'invalid' || maxTokens < 1) {
     throw new SimulatorError(400, 'max_tokens: Field required and must be a positive integer');
   }
-  requireMessages(body);
-  requireServable(catalog, modelId, { surface: 'messages' }, 'anthropic');
   const completion = complete(lastUserText(body['messages']), promptChars(body), maxTokens);
   const message = {
     id: newMessageId(),
@@ -49,11 +46,17 @@ export function countTokens(
   headers: Record<string, string>,
   catalog: ModelCatalog,
 ): Answer {
+  const modelId = requireMessagesRequest(body, headers, catalog);
+  return jsonAnswer({ input_tokens: estimateTokens(promptChars(body)) });
+}
+
+/** The checks Messages and count_tokens share; returns the model id. */
+function requireMessagesRequest(body: Record<string, unknown>, headers: Record<string, string>, catalog: ModelCatalog): string {
   requireAnthropicVersion(headers);
   const modelId = requireModelField(body);
   requireMessages(body);
   requireServable(catalog, modelId, { surface: 'messages' }, 'anthropic');
-  return jsonAnswer({ input_tokens: estimateTokens(promptChars(body)) });
+  return modelId;
 }
 
 /** Mantle takes the API version as a header (Bedrock runtime takes it in the body) and requires it. */
