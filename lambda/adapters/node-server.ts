@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GatewayError } from '../core/errors.js';
+import { GatewayError } from '../domain/errors.js';
 import { renderError } from '../core/render-error.js';
 import { surfaceOf, type Gateway } from '../core/index.js';
 

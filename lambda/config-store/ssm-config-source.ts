@@ -13,7 +13,7 @@
  */
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { ConfigSource } from '../core/config-source.js';
-import { GatewayError } from '../core/errors.js';
+import { GatewayError } from '../domain/errors.js';
 import { compileRouteTable, type RouteTable } from '../core/route-table.js';
 import { EMPTY_KNOWN_GOOD, mergeLastKnownGood, toGatewayConfig, type KnownGoodConfig } from './merge-last-known-good.js';
 import { normalizePrefix } from './parameter-layout.js';

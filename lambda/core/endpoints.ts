@@ -1,5 +1,5 @@
-import { GatewayError, InvalidRequestError } from './errors.js';
-import type { ApiSurface } from './render-error.js';
+import { GatewayError, InvalidRequestError } from '../domain/errors.js';
+import type { ApiSurface } from '../domain/api-surface.js';
 import type { CapabilityName } from '../config/types.js';
 
 /** What an inbound request asks for, independent of the alias it used (`/v1`, `/openai/v1`, `/anthropic/v1`). */

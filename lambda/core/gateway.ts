@@ -1,7 +1,9 @@
 import { replaceTopLevelModel } from './json-model-field.js';
-import { GatewayError, InvalidRequestError } from './errors.js';
+import { GatewayError, InvalidRequestError } from '../domain/errors.js';
 import { INFERENCE_ENDPOINTS, matchEndpoint, surfaceOf, type EndpointMatch, type InferenceOperation } from './endpoints.js';
-import { renderError, type ApiSurface } from './render-error.js';
+import { renderError } from './render-error.js';
+import type { ApiSurface } from '../domain/api-surface.js';
+import type { ForwardContext } from './forward-context.js';
 import { requestedFeatures } from './request-features.js';
 import { resolveRoute } from './resolve-route.js';
 import { forwardStoredResponseOperation } from './stored-responses.js';
@@ -39,12 +41,6 @@ const UPSTREAM_SUFFIX: Record<InferenceOperation, string> = {
   messages: '/messages',
   count_tokens: '/messages/count_tokens',
 };
-
-export interface ForwardContext {
-  readonly authorize: UpstreamAuthorizer;
-  readonly fetch: FetchFunction;
-  readonly headersTimeoutMs: number;
-}
 
 /**
  * Builds the gateway.

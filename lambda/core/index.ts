@@ -1,5 +1,6 @@
 export { createGateway, type Gateway, type GatewayOptions, type GatewayErrorLog } from './gateway.js';
 export { staticConfigSource, type ConfigSource } from './config-source.js';
-export { compileRouteTable, type RouteTable, type ResolvedRoute } from './route-table.js';
+export { compileRouteTable, type RouteTable } from './route-table.js';
+export type { ResolvedRoute } from '../domain/resolved-route.js';
 export { surfaceOf } from './endpoints.js';
-export { GatewayError } from './errors.js';
+export { GatewayError } from '../domain/errors.js';

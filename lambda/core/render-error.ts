@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { GatewayError, GatewayErrorKind } from './errors.js';
-
-/** Which API envelope a caller expects: Messages callers get Anthropic's, everyone else OpenAI's. */
-export type ApiSurface = 'openai' | 'anthropic';
+import type { ApiSurface } from '../domain/api-surface.js';
+import type { GatewayError, GatewayErrorKind } from '../domain/errors.js';
 
 const OPENAI_TYPE: Record<GatewayErrorKind, string> = {
   invalid_request: 'invalid_request_error',

@@ -1,7 +1,8 @@
-import { GatewayError, UnknownModelError } from './errors.js';
+import { GatewayError, UnknownModelError } from '../domain/errors.js';
 import { INFERENCE_ENDPOINTS, type InferenceOperation } from './endpoints.js';
 import type { FeatureName } from './request-features.js';
-import type { ResolvedRoute, RouteTable } from './route-table.js';
+import type { RouteTable } from './route-table.js';
+import type { ResolvedRoute } from '../domain/resolved-route.js';
 
 const FEATURE_WORDING: Record<FeatureName, string> = {
   stream: 'streaming (stream: true)',

@@ -1,7 +1,8 @@
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../domain/errors.js';
 import type { EndpointMatch } from './endpoints.js';
-import type { ForwardContext } from './gateway.js';
-import type { ResolvedRoute, RouteTable } from './route-table.js';
+import type { ForwardContext } from './forward-context.js';
+import type { RouteTable } from './route-table.js';
+import type { ResolvedRoute } from '../domain/resolved-route.js';
 import { sendUpstream } from '../upstream/send-upstream.js';
 import { buildUpstreamHeaders } from '../upstream/upstream-headers.js';
 

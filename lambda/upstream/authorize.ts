@@ -1,5 +1,5 @@
 import type { Provider } from '../config/types.js';
-import type { ApiSurface } from '../core/render-error.js';
+import type { ApiSurface } from '../domain/api-surface.js';
 import { resolveBearerToken, type SecureStringReader } from './bearer-token.js';
 import type { MantleSigner } from './sigv4.js';
 import type { UpstreamRequest } from './upstream-request.js';

@@ -1,5 +1,5 @@
 import type { BearerTokenRef } from '../config/types.js';
-import { GatewayError } from '../core/errors.js';
+import { GatewayError } from '../domain/errors.js';
 
 /** Reads a SecureString; injected so the SSM client loads only when a provider actually uses one. */
 export type SecureStringReader = (name: string) => Promise<string | undefined>;

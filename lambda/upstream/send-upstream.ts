@@ -1,4 +1,4 @@
-import { UpstreamTimeoutError, UpstreamUnreachableError } from '../core/errors.js';
+import { UpstreamTimeoutError, UpstreamUnreachableError } from '../domain/errors.js';
 import type { UpstreamRequest } from './upstream-request.js';
 
 export type FetchFunction = (input: URL, init: RequestInit) => Promise<Response>;

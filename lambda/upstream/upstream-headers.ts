@@ -1,5 +1,5 @@
-import type { ApiSurface } from '../core/render-error.js';
-import type { ResolvedRoute } from '../core/route-table.js';
+import type { ApiSurface } from '../domain/api-surface.js';
+import type { ResolvedRoute } from '../domain/resolved-route.js';
 
 /** Mantle accepts this version on the Messages path; callers may name another. */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';

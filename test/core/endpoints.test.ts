@@ -1,5 +1,5 @@
 import { matchEndpoint, surfaceOf } from '../../lambda/core/endpoints.js';
-import { GatewayError } from '../../lambda/core/errors.js';
+import { GatewayError } from '../../lambda/domain/errors.js';
 
 const RESPONSE_ID = 'resp_abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuv';
 
