@@ -1,7 +1,7 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import type { Gateway } from '../core/index.js';
+import type { Gateway, Invocation } from '../core/index.js';
 import type { FunctionUrlEvent, HttpResponseStreamFactory, LambdaContextLike, StreamingHandler } from './lambda-runtime-types.js';
 
 /**
@@ -13,12 +13,13 @@ import type { FunctionUrlEvent, HttpResponseStreamFactory, LambdaContextLike, St
  * export const handler = awslambda.streamifyResponse(createFunctionUrlHandler(gateway, awslambda.HttpResponseStream));
  */
 export function createFunctionUrlHandler(gateway: Gateway, httpResponseStream: HttpResponseStreamFactory): StreamingHandler {
-  return async (event: FunctionUrlEvent, responseStream: Writable, _context: LambdaContextLike) => {
+  return async (event: FunctionUrlEvent, responseStream: Writable, context: LambdaContextLike) => {
+    const receivedAt = performance.now();
     const controller = new AbortController();
     const abort = (): void => controller.abort();
     responseStream.once('close', abort);
     responseStream.once('error', abort);
-    const response = await gateway(toRequest(event, controller.signal));
+    const response = await gateway(toRequest(event, controller.signal), toInvocation(event, context, receivedAt));
     const stream = httpResponseStream.from(responseStream, {
       statusCode: response.status,
       headers: Object.fromEntries(response.headers),
@@ -36,6 +37,16 @@ export function createFunctionUrlHandler(gateway: Gateway, httpResponseStream: H
       // After the first byte the status is sent; a caller who left is not an error worth failing the invocation.
       if (!responseStream.destroyed && !responseStream.writableFinished) throw error;
     }
+  };
+}
+
+function toInvocation(event: FunctionUrlEvent, context: LambdaContextLike, receivedAt: number): Invocation {
+  const arn = event.requestContext.authorizer?.iam?.userArn;
+  return {
+    requestId: context.awsRequestId,
+    receivedAt,
+    ...(arn ? { iamCallerArn: arn } : {}),
+    ...(context.getRemainingTimeInMillis ? { remainingTimeMs: () => context.getRemainingTimeInMillis!() } : {}),
   };
 }
 

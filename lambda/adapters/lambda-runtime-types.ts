@@ -27,6 +27,8 @@ export interface FunctionUrlEvent {
     readonly domainName?: string;
     readonly requestId?: string;
     readonly http: { readonly method: string; readonly path?: string; readonly sourceIp?: string };
+    /** Present with URL auth `AWS_IAM`: the caller Lambda verified. */
+    readonly authorizer?: { readonly iam?: { readonly userArn?: string; readonly accountId?: string; readonly callerId?: string } };
   };
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -47,15 +48,16 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 /** Converts node:http to the web-standard gateway and back, aborting the upstream call when the caller leaves. */
 export function createNodeListener(gateway: Gateway): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    const receivedAt = performance.now();
     const controller = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    handle(gateway, req, res, controller.signal).catch(() => res.destroy());
+    handle(gateway, req, res, controller.signal, receivedAt).catch(() => res.destroy());
   };
 }
 
-async function handle(gateway: Gateway, req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+async function handle(gateway: Gateway, req: IncomingMessage, res: ServerResponse, signal: AbortSignal, receivedAt: number): Promise<void> {
   const path = req.url ?? '/';
   let response: Response;
   const body = await readBody(req);
@@ -70,7 +72,7 @@ async function handle(gateway: Gateway, req: IncomingMessage, res: ServerRespons
       ...(method !== 'GET' && method !== 'HEAD' ? { body: body as unknown as BodyInit } : {}),
       signal,
     });
-    response = await gateway(request);
+    response = await gateway(request, { requestId: randomUUID(), receivedAt });
   }
   res.writeHead(response.status, Object.fromEntries(response.headers));
   if (!response.body) {

@@ -4,6 +4,7 @@ import { INFERENCE_ENDPOINTS, matchEndpoint, surfaceOf, type EndpointMatch, type
 import { renderError } from './render-error.js';
 import type { ApiSurface } from '../domain/api-surface.js';
 import type { ForwardContext } from './forward-context.js';
+import type { Invocation } from '../domain/invocation.js';
 import { requestedFeatures } from './request-features.js';
 import { resolveRoute } from './resolve-route.js';
 import { forwardStoredResponseOperation } from './stored-responses.js';
@@ -13,8 +14,11 @@ import type { UpstreamAuthorizer } from '../upstream/authorize.js';
 import { sendUpstream, type FetchFunction } from '../upstream/send-upstream.js';
 import { buildUpstreamHeaders } from '../upstream/upstream-headers.js';
 
-/** The whole gateway as one web-standard function; the Lambda adapter, the local server and tests all call it. */
-export type Gateway = (request: Request) => Promise<Response>;
+/**
+ * The whole gateway as one web-standard function; the Lambda adapter, the local server and tests all call it.
+ * Adapters pass what the transport knows ({@link Invocation}); a test may leave it out and gets a generated id.
+ */
+export type Gateway = (request: Request, invocation?: Invocation) => Promise<Response>;
 
 /** Where gateway-made server errors (5xx) are reported; caller mistakes (4xx) are not logged as errors. */
 export interface GatewayErrorLog {

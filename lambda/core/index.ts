@@ -4,3 +4,4 @@ export { compileRouteTable, type RouteTable } from './route-table.js';
 export type { ResolvedRoute } from '../domain/resolved-route.js';
 export { surfaceOf } from './endpoints.js';
 export { GatewayError } from '../domain/errors.js';
+export type { Invocation } from '../domain/invocation.js';
