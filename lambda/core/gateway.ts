@@ -1,10 +1,11 @@
 import { replaceTopLevelModel } from './json-model-field.js';
-import { GatewayError, InvalidRequestError } from '../domain/errors.js';
-import { INFERENCE_ENDPOINTS, matchEndpoint, surfaceOf, type EndpointMatch, type InferenceOperation } from './endpoints.js';
+import { GatewayError } from '../domain/errors.js';
+import { matchEndpoint, surfaceOf, type EndpointMatch, type InferenceOperation } from './endpoints.js';
 import { renderError } from './render-error.js';
 import type { ApiSurface } from '../domain/api-surface.js';
 import type { ForwardContext } from './forward-context.js';
 import type { Invocation } from '../domain/invocation.js';
+import { readInferenceBody } from './read-request-body.js';
 import { requestedFeatures } from './request-features.js';
 import { resolveRoute } from './resolve-route.js';
 import { forwardStoredResponseOperation } from './stored-responses.js';
@@ -94,38 +95,16 @@ async function dispatch(match: EndpointMatch, request: Request, url: URL, table:
 }
 
 async function forwardInference(operation: InferenceOperation, surface: ApiSurface, request: Request, table: RouteTable, context: ForwardContext): Promise<Response> {
-  const text = await request.text();
-  const body = parseJsonObject(text);
-  const model = body['model'];
-  if (typeof model !== 'string' || model.length === 0) {
-    throw new InvalidRequestError(
-      model === undefined ? `model is required on ${INFERENCE_ENDPOINTS[operation].path}.` : 'model must be a non-empty string.',
-      { code: 'invalid_model', param: 'model' },
-    );
-  }
-  const target = resolveRoute(table, model, operation, requestedFeatures(operation, body));
+  const body = await readInferenceBody(request, operation);
+  const target = resolveRoute(table, body.model, operation, requestedFeatures(operation, body.json));
   const upstream = {
     method: 'POST',
     url: new URL(target.baseUrl + UPSTREAM_SUFFIX[operation]),
     headers: buildUpstreamHeaders(request.headers, target, surface, true),
-    body: replaceTopLevelModel(text, target.route.upstream_model),
+    body: replaceTopLevelModel(body.text, target.route.upstream_model, body.modelFields),
   };
   await context.authorize(upstream, target.provider, surface);
   return sendUpstream(upstream, { fetch: context.fetch, clientSignal: request.signal, headersTimeoutMs: context.headersTimeoutMs });
-}
-
-function parseJsonObject(text: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? `: ${error.message}` : '';
-    throw new InvalidRequestError(`The request body is not valid JSON${reason.slice(0, 200)}.`, { code: 'invalid_json' });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidRequestError('The request body must be a JSON object.', { code: 'invalid_json' });
-  }
-  return parsed as Record<string, unknown>;
 }
 
 function jsonResponse(json: string): Response {

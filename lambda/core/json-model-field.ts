@@ -9,6 +9,17 @@ interface Span {
   readonly end: number;
 }
 
+/** Where the top-level model members are, found in one walk over the top-level keys. */
+export interface ModelFields {
+  /** Value spans of every top-level `model` member (JSON allows duplicates; JSON.parse keeps the last). */
+  readonly spans: readonly Span[];
+  /**
+   * The first top-level key that equals `model` case-insensitively but is not `model` (`MODEL`, `Model`). The
+   * route check reads `model`; a case-insensitive decoder upstream could read this one instead.
+   */
+  readonly caseVariant: string | undefined;
+}
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -18,9 +29,9 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
-/** Replaces the value of every top-level `model` member (JSON allows duplicates; JSON.parse keeps the last). */
-export function replaceTopLevelModel(json: string, model: string): string {
-  const spans = topLevelModelSpans(json);
+/** Replaces the value of every top-level `model` member. */
+export function replaceTopLevelModel(json: string, model: string, fields: ModelFields = scanTopLevelModel(json)): string {
+  const { spans } = fields;
   let result = json;
   const replacement = JSON.stringify(model);
   for (let index = spans.length - 1; index >= 0; index--) {
@@ -30,10 +41,12 @@ export function replaceTopLevelModel(json: string, model: string): string {
   return result;
 }
 
-function topLevelModelSpans(json: string): Span[] {
+/** Walks the top-level members once: the `model` value spans and any case variant of the key. */
+export function scanTopLevelModel(json: string): ModelFields {
   const spans: Span[] = [];
+  let caseVariant: string | undefined;
   let position = skipWhitespace(json, 0);
-  if (json.charCodeAt(position) !== OPEN_BRACE) return spans;
+  if (json.charCodeAt(position) !== OPEN_BRACE) return { spans, caseVariant };
   position = skipWhitespace(json, position + 1);
   while (position < json.length && json.charCodeAt(position) !== CLOSE_BRACE) {
     const keyEnd = skipString(json, position);
@@ -41,14 +54,15 @@ function topLevelModelSpans(json: string): Span[] {
     // Escaped keys (`"mod\u0065l"`) are still `model` to JSON.parse, so decode them the same way.
     const key = rawKey.includes('\\') ? (JSON.parse(json.slice(position, keyEnd)) as string) : rawKey;
     position = skipWhitespace(json, keyEnd);
-    if (json.charCodeAt(position) !== COLON) return spans;
+    if (json.charCodeAt(position) !== COLON) break;
     const valueStart = skipWhitespace(json, position + 1);
     const valueEnd = skipValue(json, valueStart);
     if (key === 'model') spans.push({ start: valueStart, end: valueEnd });
+    else if (caseVariant === undefined && key.length === 5 && key.toLowerCase() === 'model') caseVariant = key;
     position = skipWhitespace(json, valueEnd);
     if (json.charCodeAt(position) === COMMA) position = skipWhitespace(json, position + 1);
   }
-  return spans;
+  return { spans, caseVariant };
 }
 
 function skipWhitespace(json: string, position: number): number {

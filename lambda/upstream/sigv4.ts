@@ -35,7 +35,7 @@ export class MantleSigner {
         hostname: url.hostname,
         ...(url.port ? { port: Number(url.port) } : {}),
         path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
+        query: signableQuery(url.searchParams),
         // The host is signed as the HTTP client will send it: with the port when it is not the default.
         headers: { ...request.headers, host: url.host },
         ...(request.body !== undefined ? { body: request.body } : {}),
@@ -61,4 +61,19 @@ export class MantleSigner {
     }
     return signer;
   }
+}
+
+/**
+ * The query as the signer wants it: decoded values, every value of a repeated key kept (`include[]=a&include[]=b`
+ * is sent as is, so both pairs must be in the canonical query; the signer sorts them by key, then value).
+ */
+function signableQuery(params: URLSearchParams): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of params) {
+    const existing = query[key];
+    if (existing === undefined) query[key] = value;
+    else if (typeof existing === 'string') query[key] = [existing, value];
+    else existing.push(value);
+  }
+  return query;
 }

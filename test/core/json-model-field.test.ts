@@ -1,4 +1,4 @@
-import { replaceTopLevelModel } from '../../lambda/core/json-model-field.js';
+import { replaceTopLevelModel, scanTopLevelModel } from '../../lambda/core/json-model-field.js';
 
 describe('replaceTopLevelModel', () => {
   it.each([
@@ -19,5 +19,30 @@ describe('replaceTopLevelModel', () => {
     const body = `{"model":"claude","messages":[{"role":"user","content":[{"type":"image","source":{"data":"${image}"}}]}]}`;
     const rewritten = replaceTopLevelModel(body, 'anthropic.claude-opus-4-7');
     expect(rewritten).toBe(body.replace('"claude"', '"anthropic.claude-opus-4-7"'));
+  });
+});
+
+describe('scanTopLevelModel', () => {
+  it.each([
+    ['MODEL', '{"model":"a","MODEL":"b"}', 'MODEL'],
+    ['Model before model', '{"Model":"b","model":"a"}', 'Model'],
+    ['an escaped case variant', '{"model":"a","\\u004dODEL":"b"}', 'MODEL'],
+  ])('reports a top-level key that is model in another case: %s', (_name, json, variant) => {
+    expect(scanTopLevelModel(json).caseVariant).toBe(variant);
+  });
+
+  it.each([
+    ['nested case variants', '{"model":"a","metadata":{"MODEL":"b"},"tools":[{"Model":"c"}]}'],
+    ['longer keys that contain model', '{"model":"a","model_id":"b","MODELS":"c"}'],
+    ['a string value MODEL', '{"model":"MODEL","x":"Model"}'],
+  ])('accepts %s', (_name, json) => {
+    expect(scanTopLevelModel(json).caseVariant).toBeUndefined();
+  });
+
+  it('finds the spans in the same walk that replaceTopLevelModel uses', () => {
+    const json = '{"model":"a","x":1,"model":"b"}';
+    const fields = scanTopLevelModel(json);
+    expect(fields.spans).toHaveLength(2);
+    expect(replaceTopLevelModel(json, 'up', fields)).toBe('{"model":"up","x":1,"model":"up"}');
   });
 });

@@ -82,6 +82,35 @@ describe('gateway-made errors', () => {
     expect(((await response.json()) as any).error.message).toEqual(expect.any(String));
   });
 
+  // FF FE C3 inside a JSON string: request.text() would turn it into U+FFFD and forward a different body.
+  const invalidUtf8 = (model: string): Buffer =>
+    Buffer.concat([Buffer.from(`{"model":"${model}","max_tokens":8,"messages":[{"role":"user","content":"`), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}]}')]);
+
+  it.each([
+    ['/v1/chat/completions', 'gpt-oss-120b', 'openai'],
+    ['/v1/messages', 'claude-opus-4-7', 'anthropic'],
+  ])('rejects a body that is not valid UTF-8 on %s with 400 in its envelope, calling nobody', async (path, model, surface) => {
+    const before = allUpstreamRequests(env).length;
+    const response = await fetch(`${env.gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(invalidUtf8(model)) });
+    expect(response.status).toBe(400);
+    const json = (await response.json()) as any;
+    if (surface === 'openai') expect(json.error).toMatchObject({ code: 'invalid_encoding', type: 'invalid_request_error', message: expect.stringContaining('UTF-8') });
+    else expect(json).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('UTF-8') } });
+    expect(allUpstreamRequests(env).length).toBe(before);
+  });
+
+  it.each([
+    ['MODEL', '{"model":"gpt-oss-120b","MODEL":"openai.gpt-5.5","messages":[{"role":"user","content":"x"}]}'],
+    ['Model, before model', '{"Model":"openai.gpt-5.5","model":"gpt-oss-120b","messages":[{"role":"user","content":"x"}]}'],
+    ['an escaped MODEL', '{"model":"gpt-oss-120b","\\u004dODEL":"openai.gpt-5.5","messages":[]}'],
+  ])('rejects a top-level key %s that differs from model only in case, calling nobody', async (_name, body) => {
+    const before = allUpstreamRequests(env).length;
+    const response = await post('/v1/chat/completions', body);
+    expect(response.status).toBe(400);
+    expect(response.json.error).toMatchObject({ code: 'invalid_model', param: 'model', type: 'invalid_request_error' });
+    expect(allUpstreamRequests(env).length).toBe(before);
+  });
+
   it('refuses stream: true on a route whose stream capability is false', async () => {
     const config: GatewayConfig = {
       ...env.config,

@@ -91,6 +91,17 @@ describe('OpenAI SDK through the gateway', () => {
     expect(decodeURIComponent(upstream.query)).toContain('message.output_text.logprobs');
   });
 
+  it('signs every value of a repeated query key (include[]=a&include[]=b)', async () => {
+    const created = await client.responses.create({ model: 'gpt-55-bedrock', input: 'two includes' });
+    const include = ['message.output_text.logprobs', 'reasoning.encrypted_content'] as const;
+    const retrieved = await client.responses.retrieve(created.id, { include: [...include] });
+    expect(retrieved.id).toBe(created.id);
+    const upstream = lastRequest(simulator(env, 'us-east-2'));
+    expect(upstream.identity).toBe('AKIAMANTLEGATEWAYDEMO');
+    const sent = new URLSearchParams(upstream.query);
+    expect([...sent.values()]).toEqual([...include]);
+  });
+
   it('explains that Mantle does not serve input_items', async () => {
     const created = await client.responses.create({ model: 'gpt-55-bedrock', input: 'x' });
     const before = simulator(env, 'us-east-2').requests.length;

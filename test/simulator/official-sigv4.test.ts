@@ -42,6 +42,14 @@ describe('simulator against the official openai Bedrock SigV4 provider', () => {
     await expect(openai.responses.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
   });
 
+  it('accepts a retrieve whose query repeats a key (include[]), signed by the official provider', async () => {
+    const openai = client(USER);
+    const created = await openai.responses.create({ model: 'openai.gpt-5.5', input: 'two includes' });
+    const retrieved = await openai.responses.retrieve(created.id, { include: ['message.output_text.logprobs', 'reasoning.encrypted_content'] });
+    expect(retrieved.id).toBe(created.id);
+    expect(new URLSearchParams(sim.requests.at(-1)!.query).getAll('include[]')).toHaveLength(2);
+  });
+
   it('rejects the provider signing for another region with 403', async () => {
     await expect(
       client(USER, 'us-west-2').responses.create({ model: 'openai.gpt-5.5', input: 'wrong region' }),

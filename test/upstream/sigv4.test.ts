@@ -18,13 +18,13 @@ function request(): UpstreamRequest {
 }
 
 /** SigV4 from the specification (docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html). */
-function referenceSignature(signed: Record<string, string>): string {
+function referenceSignature(signed: Record<string, string>, path = '/openai/v1/responses', canonicalQuery = '', method = 'POST', body = BODY): string {
   const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
   const hmac = (key: string | Buffer, value: string): Buffer => createHmac('sha256', key).update(value).digest();
   const headers: Record<string, string> = { ...signed, host: 'bedrock-mantle.us-east-2.api.aws' };
   delete headers['authorization'];
   const names = Object.keys(headers).sort();
-  const canonical = ['POST', '/openai/v1/responses', '', ...names.map((name) => `${name}:${headers[name]!.trim()}`), '', names.join(';'), sha256(BODY)].join('\n');
+  const canonical = [method, path, canonicalQuery, ...names.map((name) => `${name}:${headers[name]!.trim()}`), '', names.join(';'), sha256(body)].join('\n');
   const scope = '20261101/us-east-2/bedrock-mantle/aws4_request';
   const stringToSign = ['AWS4-HMAC-SHA256', '20261101T120000Z', scope, sha256(canonical)].join('\n');
   let key = hmac(`AWS4${CREDENTIALS.secretAccessKey}`, '20261101');
@@ -54,6 +54,19 @@ describe('MantleSigner', () => {
     const upstream = request();
     await signer.sign(upstream, 'us-east-2');
     expect(upstream.headers['authorization']).toContain(`Signature=${referenceSignature(upstream.headers)}`);
+  });
+
+  it('signs every value of a repeated query key, sorted by key and then value', async () => {
+    const id = `resp_${'a'.repeat(52)}`;
+    const upstream: UpstreamRequest = {
+      method: 'GET',
+      url: new URL(`https://bedrock-mantle.us-east-2.api.aws/openai/v1/responses/${id}?include%5B%5D=z.last&stream=false&include%5B%5D=a.first`),
+      headers: { accept: 'application/json' },
+      body: undefined,
+    };
+    await signer.sign(upstream, 'us-east-2');
+    const canonicalQuery = 'include%5B%5D=a.first&include%5B%5D=z.last&stream=false';
+    expect(upstream.headers['authorization']).toContain(`Signature=${referenceSignature(upstream.headers, `/openai/v1/responses/${id}`, canonicalQuery, 'GET', '')}`);
   });
 
   it('leaves host to the HTTP client but signs it with the port when the endpoint has one', async () => {
