@@ -47,7 +47,7 @@ export interface DeploySettings {
   readonly configFile: string;
   /** `seed`: the stack writes each parameter only if it is missing. `stack`: the stack owns them. @default 'seed' */
   readonly configOwnership: ConfigOwnership;
-  /** How long a warm function keeps the route config before re-reading SSM. @default 30 */
+  /** How long a warm function keeps the route config before re-reading SSM. @default 5 */
   readonly configTtlSeconds: number;
   /**
    * Customer managed KMS keys that encrypt the SecureStrings (bearer tokens), one per deployed region (keys are

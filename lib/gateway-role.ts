@@ -1,7 +1,7 @@
 /**
  * The gateway function's role: exactly what the gateway calls, written out statement by statement.
  *
- * - `bedrock-mantle:*Inference`, `CountTokens`, `ListModels` on the projects of the regions the routes target.
+ * - `bedrock-mantle:*Inference` and `CountTokens` on the projects of the regions the routes target.
  *   `bedrock:InvokeModel` does not grant Mantle and is not here; no `aws:RequestedRegion` condition either
  *   (Mantle requests do not carry it, so it would deny).
  * - SSM reads under the route-config prefix, `GetParametersByPath` included (it is authorized on the path).
@@ -14,14 +14,16 @@ import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-/** The Mantle actions the gateway calls; `GetModel` is left out because the gateway never calls it. */
+/**
+ * The Mantle actions the gateway calls. `ListModels` and `GetModel` are left out: `GET /v1/models` is answered
+ * from the route configuration and never reaches Mantle.
+ */
 export const MANTLE_ACTIONS: readonly string[] = [
   'bedrock-mantle:CreateInference',
   'bedrock-mantle:CountTokens',
   'bedrock-mantle:GetInference',
   'bedrock-mantle:CancelInference',
   'bedrock-mantle:DeleteInference',
-  'bedrock-mantle:ListModels',
 ];
 
 export const ROUTE_CONFIG_READ_ACTIONS: readonly string[] = ['ssm:GetParametersByPath', 'ssm:GetParameters', 'ssm:GetParameter'];

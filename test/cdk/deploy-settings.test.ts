@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_SSM_PREFIX } from '../../lambda/config-store/parameter-layout.js';
-import { DEPLOY_SETTING_NAMES, DeploySettingsError, readDeploySettings } from '../../lib/deploy-settings.js';
-import { CDK_JSON_CONTEXT } from './fixtures.js';
+import { DEPLOY_SETTINGS_SCHEMA, DEPLOY_SETTING_NAMES, DeploySettingsError, readDeploySettings } from '../../lib/deploy-settings.js';
+import { CDK_JSON_CONTEXT, PROJECT_DIR } from './fixtures.js';
 
 const KEY_EAST_2 = 'arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const KEY_WEST_2 = 'arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab';
@@ -115,5 +117,42 @@ describe('deploy settings', () => {
     })();
     expect(error.issues).toHaveLength(3);
     expect(error.message).toMatch(/^invalid deploy settings \(CDK context in cdk\.json or -c key=value\):\n {2}- regions: /);
+  });
+
+  describe('documentation of the defaults', () => {
+    const source = readFileSync(join(PROJECT_DIR, 'lib/deploy-settings.ts'), 'utf8');
+    const readme = readFileSync(join(PROJECT_DIR, 'README.md'), 'utf8');
+
+    /** `@default <value> (remark)` of each `DeploySettings` member; the value as JSON, `undefined` for unset. */
+    function documentedDefaults(): Map<string, unknown> {
+      const body = /export interface DeploySettings \{([\s\S]*?)\n\}/.exec(source)?.[1] ?? '';
+      const defaults = new Map<string, unknown>();
+      for (const [, comment = '', name = ''] of body.matchAll(/\/\*\*([\s\S]*?)\*\/\s*readonly (\w+)/g)) {
+        const raw = /@default (.*?)(?: \(.*)?\s*$/.exec(comment.replace(/\s*\n\s*\*\s*/g, ' ').trim())?.[1];
+        defaults.set(name, raw === undefined || raw === 'undefined' ? undefined : JSON.parse(raw.replace(/'/g, '"')));
+      }
+      return defaults;
+    }
+
+    /** The README's settings table: `| \`name\` | \`default\` | ... |`, `unset` for no default. */
+    function readmeDefaults(): Map<string, unknown> {
+      const defaults = new Map<string, unknown>();
+      for (const [, name = '', cell = ''] of readme.matchAll(/^\| `(\w+)` \| ([^|]*?) \|/gm)) {
+        if (!(DEPLOY_SETTING_NAMES as string[]).includes(name)) continue;
+        const value = /^`(.*)`$/.exec(cell)?.[1];
+        defaults.set(name, value === undefined ? (cell === 'unset' ? undefined : cell) : /^[[\d]/.test(value) ? JSON.parse(value) : value);
+      }
+      return defaults;
+    }
+
+    const schemaDefaults = () => new Map(DEPLOY_SETTING_NAMES.map((name) => [name, DEPLOY_SETTINGS_SCHEMA[name].default as unknown]));
+
+    it('gives every setting the default the schema applies in its doc comment (@default)', () => {
+      expect(documentedDefaults()).toEqual(schemaDefaults());
+    });
+
+    it('gives every setting the default the schema applies in the README table', () => {
+      expect(readmeDefaults()).toEqual(schemaDefaults());
+    });
   });
 });

@@ -7,7 +7,6 @@ const MANTLE_ACTIONS = [
   'bedrock-mantle:CreateInference',
   'bedrock-mantle:DeleteInference',
   'bedrock-mantle:GetInference',
-  'bedrock-mantle:ListModels',
 ];
 
 const BEARER_PROVIDER =
@@ -28,7 +27,7 @@ describe('the gateway role', () => {
     });
   });
 
-  it('may call the six Mantle actions on the projects of every region the routes target, in any stack region', async () => {
+  it('may call the five Mantle actions the gateway uses on the projects of every region the routes target, in any stack region', async () => {
     const gateway = await buildTestGateway({ regions: ['us-east-1', 'eu-west-1'] });
     for (const region of ['us-east-1', 'eu-west-1']) {
       gateway.template(region).hasResourceProperties('AWS::IAM::Role', {
@@ -49,6 +48,15 @@ describe('the gateway role', () => {
         ],
       });
     }
+  });
+
+  it('may not list or describe Mantle models: GET /v1/models is answered from the route config, never upstream', async () => {
+    const configFile = writeConfig(configFor(['us-east-2'], BEARER_PROVIDER));
+    const actions = Object.values(gatewayStatements((await buildTestGateway({ configFile })).template())).flatMap(
+      (statement) => statement['Action'] as string | string[],
+    );
+    expect(actions).not.toContain('bedrock-mantle:ListModels');
+    expect(actions).not.toContain('bedrock-mantle:GetModel');
   });
 
   it('follows the route config: one Mantle resource per provider region', async () => {
