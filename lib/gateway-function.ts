@@ -31,8 +31,13 @@ export function upstreamHeadersTimeoutMs(timeout: Duration): number {
 }
 
 /**
- * Headers a browser may send, for when CORS is on: the SDKs' auth headers (`authorization`, `x-api-key`),
- * Anthropic's version and beta headers, and SigV4's headers for `iam` mode.
+ * Headers a browser may send, for when CORS is on. A browser names in its preflight every header that is neither
+ * CORS-safelisted nor its own, and the function URL refuses the request unless each is listed here. Listed
+ * explicitly: a `*` would not cover `authorization`, and the URL accepts at most 100 names. What the official SDKs
+ * send (test/cdk/cors-sdk-headers.test.ts records it): auth (`authorization`, `x-api-key`), `content-type`,
+ * Anthropic's `anthropic-version`, `anthropic-beta` and `anthropic-dangerous-direct-browser-access`, OpenAI's
+ * `openai-organization` and `openai-project` (the gateway drops both before Mantle), `user-agent`, and the
+ * Stainless telemetry headers; plus SigV4's headers for `iam` mode.
  */
 export const CORS_ALLOWED_HEADERS: readonly string[] = [
   'content-type',
@@ -41,10 +46,29 @@ export const CORS_ALLOWED_HEADERS: readonly string[] = [
   'anthropic-version',
   'anthropic-beta',
   'anthropic-dangerous-direct-browser-access',
+  'openai-organization',
+  'openai-project',
+  'user-agent',
+  'x-stainless-arch',
+  'x-stainless-lang',
+  'x-stainless-os',
+  'x-stainless-package-version',
+  'x-stainless-runtime',
+  'x-stainless-runtime-version',
+  'x-stainless-retry-count',
+  'x-stainless-timeout',
+  'x-stainless-helper',
+  'x-stainless-helper-method',
   'x-amz-date',
   'x-amz-security-token',
   'x-amz-content-sha256',
 ];
+
+/**
+ * Response headers a browser script may read beyond the safelisted ones: the request ids the SDKs attach to
+ * errors (`x-request-id`, Anthropic's `request-id`) and the retry hints they follow.
+ */
+export const CORS_EXPOSED_HEADERS: readonly string[] = ['x-request-id', 'request-id', 'retry-after', 'retry-after-ms', 'x-should-retry'];
 
 /**
  * A banner that gives the ESM bundle a `require`, for the CommonJS dependencies esbuild inlines (the AWS SDK's
@@ -145,6 +169,7 @@ export class GatewayFunction extends Construct {
               allowedOrigins: [...origins],
               allowedMethods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE],
               allowedHeaders: [...CORS_ALLOWED_HEADERS],
+              exposedHeaders: [...CORS_EXPOSED_HEADERS],
               maxAge: Duration.hours(1),
             },
           }
