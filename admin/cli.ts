@@ -13,11 +13,16 @@ import { pullCommand } from './pull-command.js';
 import { pushCommand } from './push-command.js';
 import { createSsmClient } from './ssm-documents.js';
 import { validateCommand } from './validate-command.js';
+import { modelsCommand } from './models-command.js';
+import { validateProvider } from '../lambda/config/validate-provider.js';
 
 export const USAGE = `Usage: mantle-gateway <command> [options]
 
 Commands:
-  validate <file>                                 check a route file with the same rules as cdk synth and the gateway
+  validate <file> [--live]                        check a route file with the same rules as cdk synth and the gateway
+                                                  (--live also asks Mantle whether it serves every route's
+                                                  upstream_model in the provider's region)
+  models --region R [--endpoint URL]              list the models Mantle serves this account in region R
   diff <file> --region R [--prefix P]             show the providers and models a push would add, change or remove
   push <file> --region R [--prefix P] [--prune]   validate, then write only what changed (--prune also deletes
                                                   providers and models that are not in the file)
@@ -28,6 +33,8 @@ Options:
   --region R   region of the parameters (default: AWS_REGION, or the profile's region)
   --prefix P   parameter prefix (default: ${DEFAULT_SSM_PREFIX})
   --prune      push only: delete what the file no longer has
+  --live       validate only: check every route against Mantle's model list (GET /v1/models, signed)
+  --endpoint   models only: Mantle's base URL, as a provider's endpoint: (default https://bedrock-mantle.R.api.aws)
   -h, --help   show this help
 
 Credentials come from the AWS default chain (AWS_PROFILE, SSO, environment, role).
@@ -38,10 +45,14 @@ interface Command {
   readonly file: 'required' | 'optional' | 'none';
   readonly ssm: boolean;
   readonly prune: boolean;
+  /** Talks to Mantle in one region (`--region`, `--endpoint`) rather than to SSM. */
+  readonly mantle?: boolean;
+  readonly live?: boolean;
 }
 
 const COMMANDS: Record<string, Command> = {
-  validate: { file: 'required', ssm: false, prune: false },
+  validate: { file: 'required', ssm: false, prune: false, live: true },
+  models: { file: 'none', ssm: false, prune: false, mantle: true },
   diff: { file: 'required', ssm: true, prune: false },
   push: { file: 'required', ssm: true, prune: true },
   pull: { file: 'optional', ssm: true, prune: false },
@@ -76,10 +87,11 @@ async function dispatch(argv: readonly string[], output: CommandOutput): Promise
     return;
   }
   const command = COMMANDS[name];
-  if (!command) throw new CliError(`unknown command ${JSON.stringify(name)} (validate, diff, push, pull)`, true);
+  if (!command) throw new CliError(`unknown command ${JSON.stringify(name)} (${Object.keys(COMMANDS).join(', ')})`, true);
   checkArguments(name, command, files, values);
   const file = files[0];
-  if (!command.ssm) return validateCommand(file!, output);
+  if (command.mantle) return modelsCommand(mantleRegion(values.region), values.endpoint === undefined ? undefined : mantleEndpoint(values.endpoint), output);
+  if (!command.ssm) return validateCommand(file!, output, values.live === true);
 
   const target = ssmTarget(values.region, values.prefix);
   switch (name) {
@@ -104,6 +116,8 @@ function parse(argv: readonly string[]) {
         region: { type: 'string' },
         prefix: { type: 'string' },
         prune: { type: 'boolean' },
+        live: { type: 'boolean' },
+        endpoint: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -117,10 +131,26 @@ function checkArguments(name: string, command: Command, files: readonly string[]
   const maxFiles = command.file === 'none' ? 0 : 1;
   if (command.file === 'required' && files.length === 0) throw new CliError(`${name} needs a route file, e.g. ${name} config/gateway.yaml`, true);
   if (files.length > maxFiles) throw new CliError(`${name} takes ${maxFiles === 0 ? 'no file' : 'one file'}, got ${files.join(' ')}`, true);
-  if (!command.ssm && (values.region !== undefined || values.prefix !== undefined)) {
-    throw new CliError(`${name} reads only the file; it takes no --region or --prefix`, true);
+  if (!command.ssm && !command.mantle && (values.region !== undefined || values.prefix !== undefined)) {
+    throw new CliError(`${name} reads only the file (and with --live, each provider's own region); it takes no --region or --prefix`, true);
   }
+  if (command.mantle && values.prefix !== undefined) throw new CliError(`${name} asks Mantle, not SSM; it takes no --prefix`, true);
   if (!command.prune && values.prune) throw new CliError('--prune applies to push only', true);
+  if (!command.live && values.live) throw new CliError('--live applies to validate only', true);
+  if (!command.mantle && values.endpoint !== undefined) throw new CliError('--endpoint applies to models only (validate --live uses each provider\'s endpoint:)', true);
+}
+
+function mantleRegion(region: string | undefined): string {
+  const resolved = region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+  if (!resolved) throw new CliError('models needs a region: pass --region (or set AWS_REGION)', true);
+  return resolved;
+}
+
+/** The same rule as a provider's `endpoint:` (an http(s) origin without path, query or credentials), normalized. */
+function mantleEndpoint(endpoint: string): string {
+  const result = validateProvider({ id: 'cli', type: 'aws_bedrock', region: 'us-east-1', endpoint });
+  if (!result.ok) throw new CliError(`--endpoint: ${result.issues[0]?.replace(/^provider "cli": /, '') ?? 'not valid'}`, true);
+  return result.value.endpoint;
 }
 
 function ssmTarget(region: string | undefined, prefixOption: string | undefined): SsmTarget {

@@ -14,7 +14,7 @@ export const DEFAULT_MODELS: SimulatedModel[] = [
   { id: 'openai.gpt-5.5', surfaces: ['responses'], openaiBasePaths: ['/openai/v1'] },
   { id: 'openai.gpt-oss-120b', surfaces: ['chat', 'responses'], openaiBasePaths: ['/v1'] },
   { id: 'openai.gpt-oss-20b', surfaces: ['chat', 'responses'], openaiBasePaths: ['/v1'] },
-  { id: 'anthropic.claude-opus-4-7', surfaces: ['messages'], openaiBasePaths: [] },
+  { id: 'anthropic.claude-opus-4-7', surfaces: ['messages'], openaiBasePaths: [], thinking: 'adaptive_only' },
   { id: 'anthropic.claude-sonnet-4-6', surfaces: ['messages'], openaiBasePaths: [] },
   { id: 'qwen.qwen3-32b', surfaces: ['chat'], openaiBasePaths: ['/v1'] },
   { id: 'mistral.mistral-large-3-675b-instruct', surfaces: ['chat'], openaiBasePaths: ['/v1'] },

@@ -26,6 +26,11 @@ export interface SimulatedModel {
   surfaces: Surface[];
   /** Where its chat/responses surfaces are served; ignored for `messages` (always `/anthropic/v1`). */
   openaiBasePaths: OpenAIBasePath[];
+  /**
+   * `adaptive_only`: like Claude Opus 4.7 and newer on Mantle, Messages accepts only `thinking: {"type":
+   * "adaptive"}` (with `output_config.effort`); `enabled` and `disabled` get Mantle's 400.
+   */
+  thinking?: 'adaptive_only';
 }
 
 export interface SimulatorOptions {

@@ -94,7 +94,26 @@ export interface Route {
   readonly extra_headers: Readonly<Record<string, string>>;
   /** `anthropic-beta` flags callers may pass through on this route; others are dropped. @default [] */
   readonly anthropic_betas: readonly string[];
+  /**
+   * Inbound APIs this route also serves by translation (`compatibility.aws_bedrock.bridge`); only on
+   * `mantle_openai_responses` routes, where `chat_completions` makes Chat Completions calls Responses calls.
+   * Absent: no bridge.
+   */
+  readonly bridge?: readonly BridgedEndpoint[];
+  /**
+   * `adaptive_only` (Messages routes): the model takes only `thinking: {type: "adaptive"}` with
+   * `output_config.effort`, so `enabled` + `budget_tokens` and `disabled` are rewritten. Absent: bodies pass as sent.
+   */
+  readonly thinking?: ThinkingCompatibility;
 }
+
+/** The inbound endpoints a route can serve through translation. */
+export type BridgedEndpoint = 'chat_completions';
+export const BRIDGED_ENDPOINTS: readonly BridgedEndpoint[] = ['chat_completions'];
+
+/** How a Messages route's model takes extended thinking. */
+export type ThinkingCompatibility = 'adaptive_only';
+export const THINKING_COMPATIBILITIES: readonly ThinkingCompatibility[] = ['adaptive_only'];
 
 export interface Model {
   readonly id: string;

@@ -11,20 +11,24 @@ import { validateExtraHeaders } from './validate-extra-headers.js';
 import { ID_PATTERN, type Validated } from './validate-provider.js';
 import {
   API_STYLES,
+  BRIDGED_ENDPOINTS,
   CAPABILITY_NAMES,
+  THINKING_COMPATIBILITIES,
   OPENAI_BASE_PATHS,
   type ApiStyle,
+  type BridgedEndpoint,
   type Capabilities,
   type CapabilityName,
   type Model,
   type OpenAiBasePath,
   type Route,
+  type ThinkingCompatibility,
 } from './types.js';
 
 const MODEL_KEYS = ['id', 'description', 'tags', 'routes'] as const;
 const ROUTE_KEYS = ['provider', 'upstream_model', 'capabilities', 'extra_headers', 'compatibility'] as const;
 const COMPATIBILITY_KEYS = ['aws_bedrock'] as const;
-const BEDROCK_KEYS = ['api_style', 'openai_base_path', 'anthropic_betas'] as const;
+const BEDROCK_KEYS = ['api_style', 'openai_base_path', 'anthropic_betas', 'bridge', 'thinking'] as const;
 
 /** Mantle ids are bare (`openai.gpt-5.5`); inference-profile prefixes and runtime version suffixes fail there. */
 const UPSTREAM_MODEL_PATTERN = /^[a-z0-9][a-z0-9.\-_:]*$/i;
@@ -92,7 +96,7 @@ function readRoute(value: unknown, where: string, providerIds: ReadonlySet<strin
   }
   const upstreamModel = readUpstreamModel(doc, where, issues);
   const bedrock = readBedrockCompatibility(doc['compatibility'], where, issues);
-  const capabilities = bedrock ? readCapabilities(doc['capabilities'], bedrock.apiStyle, where, issues) : undefined;
+  const capabilities = bedrock ? readCapabilities(doc['capabilities'], bedrock, where, issues) : undefined;
   const extraHeaders = bedrock ? validateExtraHeaders(doc['extra_headers'], bedrock.apiStyle, where, issues) : undefined;
 
   if (issues.messages.length !== before || !provider || !upstreamModel || !bedrock || !capabilities || !extraHeaders) {
@@ -106,6 +110,8 @@ function readRoute(value: unknown, where: string, providerIds: ReadonlySet<strin
     capabilities,
     extra_headers: extraHeaders,
     anthropic_betas: bedrock.betas,
+    ...(bedrock.bridge ? { bridge: bedrock.bridge } : {}),
+    ...(bedrock.thinking ? { thinking: bedrock.thinking } : {}),
   };
 }
 
@@ -127,6 +133,8 @@ interface BedrockCompatibility {
   apiStyle: ApiStyle;
   basePath: OpenAiBasePath | undefined;
   betas: string[];
+  bridge: BridgedEndpoint[] | undefined;
+  thinking: ThinkingCompatibility | undefined;
 }
 
 function readBedrockCompatibility(value: unknown, where: string, issues: IssueList): BedrockCompatibility | undefined {
@@ -153,13 +161,39 @@ function readBedrockCompatibility(value: unknown, where: string, issues: IssueLi
   if (isOpenAi && betas.length > 0) {
     issues.add(where, `${field}.anthropic_betas only applies to api_style mantle_anthropic_messages`);
   }
-  return { apiStyle, basePath: isOpenAi ? basePath : undefined, betas };
+  const bridge = readBridge(bedrock, apiStyle, where, issues);
+  const thinking = readOneOf(bedrock, 'thinking', where, issues, THINKING_COMPATIBILITIES, { required: false, field: `${field}.thinking` });
+  if (thinking !== undefined && apiStyle !== 'mantle_anthropic_messages') {
+    issues.add(where, `${field}.thinking only applies to api_style mantle_anthropic_messages (it rewrites Messages thinking)`);
+  }
+  return { apiStyle, basePath: isOpenAi ? basePath : undefined, betas, bridge, thinking };
 }
 
-function readCapabilities(value: unknown, apiStyle: ApiStyle, where: string, issues: IssueList): Capabilities | undefined {
+/** `bridge: [chat_completions]`: Chat Completions served through the Responses API, so Responses routes only. */
+function readBridge(bedrock: Doc, apiStyle: ApiStyle, where: string, issues: IssueList): BridgedEndpoint[] | undefined {
+  const field = 'compatibility.aws_bedrock.bridge';
+  const listed = readStringList(bedrock, 'bridge', where, issues, field);
+  if (listed === undefined) return undefined;
+  const unknown = listed.filter((name) => !(BRIDGED_ENDPOINTS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    issues.add(where, `${field} may list only ${BRIDGED_ENDPOINTS.join(', ')}, got ${unknown.map((name) => JSON.stringify(name)).join(', ')}`);
+    return undefined;
+  }
+  if (apiStyle !== 'mantle_openai_responses') {
+    issues.add(where, `${field} only applies to api_style mantle_openai_responses (it translates Chat Completions to Responses)`);
+    return undefined;
+  }
+  return listed.length > 0 ? [...new Set(listed as BridgedEndpoint[])] : undefined;
+}
+
+function readCapabilities(value: unknown, bedrock: BedrockCompatibility, where: string, issues: IssueList): Capabilities | undefined {
   const declared = value === undefined ? {} : readObject(value, where, 'capabilities', CAPABILITY_NAMES, issues);
   if (!declared) return undefined;
-  const served = STYLE_ENDPOINTS[apiStyle];
+  const { apiStyle } = bedrock;
+  const native = STYLE_ENDPOINTS[apiStyle];
+  // A bridged endpoint is served too, by translation: the bridge implies it, and `false` would contradict it.
+  const bridged = bedrock.bridge ?? [];
+  const served = [...native, ...bridged];
   const capabilities = {} as Record<CapabilityName, boolean>;
   for (const name of CAPABILITY_NAMES) {
     const given = declared[name];
@@ -170,10 +204,13 @@ function readCapabilities(value: unknown, apiStyle: ApiStyle, where: string, iss
     const isEndpoint = ENDPOINT_CAPABILITIES.includes(name);
     const fits = served.includes(name);
     if (isEndpoint && given === true && !fits) {
-      issues.add(where, `capabilities.${name}: true contradicts api_style ${apiStyle}, which serves only ${served.join(' and ')}`);
+      issues.add(where, `capabilities.${name}: true contradicts api_style ${apiStyle}, which serves only ${native.join(' and ')}`);
     }
-    if (name === served[0] && given === false) {
+    if (name === native[0] && given === false) {
       issues.add(where, `capabilities.${name}: false contradicts api_style ${apiStyle}; the route would serve nothing`);
+    }
+    if ((bridged as readonly string[]).includes(name) && given === false) {
+      issues.add(where, `capabilities.${name}: false contradicts compatibility.aws_bedrock.bridge, which serves ${name} through translation`);
     }
     capabilities[name] = given ?? (isEndpoint ? fits : true);
   }

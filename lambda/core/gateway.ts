@@ -1,4 +1,5 @@
 import { replaceTopLevelModel } from './json-model-field.js';
+import { routeExchange } from '../compat/route-compatibility.js';
 import { GatewayError } from '../domain/errors.js';
 import { matchEndpoint, surfaceOf, type EndpointMatch, type InferenceOperation } from './endpoints.js';
 import { renderError } from './render-error.js';
@@ -97,14 +98,17 @@ async function dispatch(match: EndpointMatch, request: Request, url: URL, table:
 async function forwardInference(operation: InferenceOperation, surface: ApiSurface, request: Request, table: RouteTable, context: ForwardContext): Promise<Response> {
   const body = await readInferenceBody(request, operation);
   const target = resolveRoute(table, body.model, operation, requestedFeatures(operation, body.json));
+  const exchange = routeExchange(operation, target.route, body.text, body.json);
   const upstream = {
     method: 'POST',
-    url: new URL(target.baseUrl + UPSTREAM_SUFFIX[operation]),
+    url: new URL(target.baseUrl + (exchange.upstreamSuffix ?? UPSTREAM_SUFFIX[operation])),
     headers: buildUpstreamHeaders(request.headers, target, surface, true),
-    body: replaceTopLevelModel(body.text, target.route.upstream_model, body.modelFields),
+    // The model spans found while reading hold for the text as received, not for a translated one.
+    body: replaceTopLevelModel(exchange.body, target.route.upstream_model, exchange.body === body.text ? body.modelFields : undefined),
   };
   await context.authorize(upstream, target.provider, surface);
-  return sendUpstream(upstream, { fetch: context.fetch, clientSignal: request.signal, headersTimeoutMs: context.headersTimeoutMs });
+  const response = await sendUpstream(upstream, { fetch: context.fetch, clientSignal: request.signal, headersTimeoutMs: context.headersTimeoutMs });
+  return exchange.translateAnswer ? exchange.translateAnswer(response) : response;
 }
 
 function jsonResponse(json: string): Response {

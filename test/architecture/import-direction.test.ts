@@ -33,6 +33,8 @@ describe('layering of lambda/', () => {
     ['domain', ['core/', 'upstream/', 'adapters/', 'config-store/']],
     ['upstream', ['core/', 'adapters/', 'config-store/']],
     ['core', ['adapters/', 'config-store/']],
+    // Translations are pure: they see bodies and streams, never how requests are sent or routes resolved.
+    ['compat', ['core/', 'upstream/', 'adapters/', 'config-store/']],
   ])('%s/ imports none of %j', (folder, forbidden) => {
     const offending = files
       .filter((file) => file.name.startsWith(`${folder}/`))

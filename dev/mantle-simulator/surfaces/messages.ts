@@ -11,8 +11,9 @@ import { complete, estimateTokens, lastUserText, textChars } from '../echo.js';
 import type { Completion } from '../echo.js';
 import { SimulatorError } from '../errors.js';
 import { newMessageId } from '../ids.js';
-import { optionalCount, requireModelField } from '../request-fields.js';
+import { isRecord, optionalCount, requireModelField } from '../request-fields.js';
 import type { SseEvent } from '../sse.js';
+import type { SimulatedModel } from '../types.js';
 
 export function createMessage(
   body: Record<string, unknown>,
@@ -55,8 +56,33 @@ function requireMessagesRequest(body: Record<string, unknown>, headers: Record<s
   requireAnthropicVersion(headers);
   const modelId = requireModelField(body);
   requireMessages(body);
-  requireServable(catalog, modelId, { surface: 'messages' }, 'anthropic');
+  const model = requireServable(catalog, modelId, { surface: 'messages' }, 'anthropic');
+  requireSupportedThinking(body, model);
   return modelId;
+}
+
+const EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'];
+
+/**
+ * Adaptive-only models (Opus 4.7 and newer) reject classic thinking with Mantle's own wording; every model checks
+ * `output_config.effort`.
+ */
+function requireSupportedThinking(body: Record<string, unknown>, model: SimulatedModel): void {
+  const thinking = body['thinking'];
+  const type = isRecord(thinking) ? thinking['type'] : undefined;
+  if (model.thinking === 'adaptive_only' && (type === 'enabled' || type === 'disabled')) {
+    throw new SimulatorError(
+      400,
+      `"thinking.type.${type}" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort"`,
+    );
+  }
+  const outputConfig = body['output_config'];
+  if (outputConfig === undefined) return;
+  if (!isRecord(outputConfig)) throw new SimulatorError(400, 'output_config: Input should be an object');
+  const effort = outputConfig['effort'];
+  if (effort !== undefined && !EFFORTS.includes(String(effort))) {
+    throw new SimulatorError(400, `output_config.effort: Input should be ${EFFORTS.map((name) => `'${name}'`).join(', ')}`);
+  }
 }
 
 /** Mantle takes the API version as a header (Bedrock runtime takes it in the body) and requires it. */
