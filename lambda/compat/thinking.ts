@@ -6,7 +6,7 @@
  * other byte stays as the caller sent it. The same rewrite serves Messages and count_tokens.
  */
 import { InvalidRequestError } from '../domain/errors.js';
-import { appendMember, applyEdits, isEmptyObjectText, removeMember, topLevelMembers, type TextEdit } from './json-members.js';
+import { appendMember, applyEdits, isEmptyObjectText, removeMember, topLevelMembers, type TextEdit } from '../json/top-level-members.js';
 
 /** Adaptive thinking's effort levels as Mantle takes them in `output_config.effort`. */
 export type ThinkingEffort = 'low' | 'medium' | 'high' | 'max';

@@ -31,6 +31,8 @@ describe('layering of lambda/', () => {
 
   it.each([
     ['domain', ['core/', 'upstream/', 'adapters/', 'config-store/']],
+    // Byte-preserving JSON edits: plain text in, text out.
+    ['json', ['core/', 'upstream/', 'adapters/', 'config-store/', 'compat/', 'config/', 'domain/']],
     ['upstream', ['core/', 'adapters/', 'config-store/']],
     ['core', ['adapters/', 'config-store/']],
     // Translations are pure: they see bodies and streams, never how requests are sent or routes resolved.

@@ -1,6 +1,6 @@
 /**
- * Locates the members of a JSON object text's top level, so a translation can replace, remove or add one member
- * and leave every other byte of the body as the caller sent it (number formatting, key order, escapes, spacing).
+ * Locates the members of a JSON object text's top level, so the gateway can swap `model`, or a translation replace,
+ * remove or add one member, and leave every other byte as the caller sent it (number formatting, key order, escapes, spacing).
  * The text must already be known to be a valid JSON object (the gateway parsed it first).
  */
 
