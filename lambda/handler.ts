@@ -10,12 +10,14 @@ import { createSsmConfigSource } from './config-store/ssm-config-source.js';
 
 const logger = new Logger({ serviceName: 'mantle-gateway' });
 const ttlSetting = process.env['GATEWAY_CONFIG_TTL_SECONDS'];
+const fullReadSetting = process.env['GATEWAY_CONFIG_FULL_READ_SECONDS'];
 
 const gateway = createAwsGateway({
   config: createSsmConfigSource({
     prefix: process.env['GATEWAY_SSM_PREFIX'] ?? '/mantle-gateway',
     // The store checks the value and warns about a bad one.
     ...(ttlSetting ? { ttlSeconds: Number(ttlSetting) } : {}),
+    ...(fullReadSetting ? { fullReadSeconds: Number(fullReadSetting) } : {}),
     logger,
   }),
   log: logger,

@@ -3,7 +3,7 @@
  *
  * - `GATEWAY_SSM_PREFIX=/mantle-gateway`: the same SSM store as the deployed function (hot reload,
  *   last-known-good), so an admin can try a prefix locally with their own credentials. `GATEWAY_CONFIG_TTL_SECONDS`
- *   sets its TTL.
+ *   sets its TTL, `GATEWAY_CONFIG_FULL_READ_SECONDS` its safety-net full read.
  * - `GATEWAY_CONFIG=path/to/gateway.yaml`: a file, validated once at start.
  * - neither: `config/gateway.yaml`.
  *
@@ -11,6 +11,7 @@
  */
 import type { ConfigSource } from '../core/config-source.js';
 import { fileConfigSource } from './file-config-source.js';
+import { MIN_FULL_READ_SECONDS } from './refresh-timing.js';
 import { createSsmConfigSource, type ConfigStoreLogger } from './ssm-config-source.js';
 
 /** @default 'config/gateway.yaml' */
@@ -40,8 +41,14 @@ export async function configSourceFromEnvironment(
   }
   if (prefix !== undefined) {
     const ttlSeconds = parseTtlSeconds(env['GATEWAY_CONFIG_TTL_SECONDS']);
+    const fullReadSeconds = parseFullReadSeconds(env['GATEWAY_CONFIG_FULL_READ_SECONDS']);
     return {
-      source: createSsmConfigSource({ prefix, logger, ...(ttlSeconds !== undefined ? { ttlSeconds } : {}) }),
+      source: createSsmConfigSource({
+        prefix,
+        logger,
+        ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
+        ...(fullReadSeconds !== undefined ? { fullReadSeconds } : {}),
+      }),
       description: `SSM ${prefix} (TTL ${ttlSeconds ?? 5} s)`,
     };
   }
@@ -59,6 +66,15 @@ export function parseTtlSeconds(value: string | undefined): number | undefined {
   return seconds;
 }
 
+/** Parses `GATEWAY_CONFIG_FULL_READ_SECONDS`; undefined when unset. @throws Error when it is not a number >= 60 */
+export function parseFullReadSeconds(value: string | undefined): number | undefined {
+  if (nonEmpty(value) === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < MIN_FULL_READ_SECONDS) {
+    throw new Error(`GATEWAY_CONFIG_FULL_READ_SECONDS must be a number of seconds >= ${MIN_FULL_READ_SECONDS}, got ${JSON.stringify(value)}`);
+  }
+  return seconds;
+}
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();

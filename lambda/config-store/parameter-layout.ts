@@ -1,18 +1,61 @@
 /**
- * How a route configuration lives in SSM Parameter Store: one String parameter per provider and per model, each
- * holding that one document as JSON, exactly as written in the config file.
+ * How the gateway's configuration lives in SSM Parameter Store: one parameter per document, each holding that one
+ * document as JSON, exactly as written in the config file, plus one revision marker.
  *
  *   <prefix>/providers/<provider id>   {"id": "...", "type": "aws_bedrock", ...}
  *   <prefix>/models/<model id>         {"id": "...", "routes": [...]}
+ *   <prefix>/revision                  any token; changes whenever a document changes (docs/adr/0004-...)
  *
  * One parameter per document keeps each under the 4 KB standard-tier limit for typical models, lets an admin
  * edit one model with a single `aws ssm put-parameter --overwrite`, and lets a bad edit be held back alone.
- * Shared by the CDK app (seeding), the admin CLI (push, pull, diff) and the Lambda's store (reading).
+ * Shared by the CDK app (seeding, the marker's EventBridge rule), the admin CLI (push, pull, diff) and the
+ * Lambda's store (reading).
  */
 
+/** The route documents of the config file (what `push`, `pull` and `diff` manage). */
 export type DocumentKind = 'providers' | 'models';
 
 export const DOCUMENT_KINDS: readonly DocumentKind[] = ['providers', 'models'];
+
+/**
+ * How the store treats the documents under one sub-path of the prefix:
+ * - `route-table`: validated one by one and compiled into the route table, each keeping its last-known-good
+ *   version when a new value is bad (providers, models; `merge-last-known-good.ts`).
+ * - `fail-closed`: handed to the stage that owns the kind as raw values (`ConfigSnapshot.documents`); that stage
+ *   validates strictly and refuses an invalid document outright, with no last-known-good (caller keys: a bad
+ *   or revoked key must never keep working).
+ */
+export type MergePolicy = 'route-table' | 'fail-closed';
+
+/** One sub-path the store reads: `<prefix>/<kind>/<id>`, one level deep. */
+export interface LayoutPath {
+  readonly kind: string;
+  /**
+   * Read with decryption (the kind may hold SecureStrings). A kind that needs none is read without it, so no KMS
+   * call is made and no key permission is needed.
+   */
+  readonly decrypt: boolean;
+  readonly policy: MergePolicy;
+}
+
+/**
+ * Every sub-path the store reads, in reading order. Nothing else under the prefix is read (a SecureString an
+ * admin keeps beside the configuration is never fetched nor decrypted). A new kind of document is one entry here
+ * (the EventBridge rule that keeps the revision marker follows this list), plus its consumer reading
+ * `ConfigSnapshot.documents.get(kind)`.
+ */
+export const LAYOUT_PATHS: readonly LayoutPath[] = [
+  // Route documents may be stored as SecureStrings (an admin's choice); both are read decrypted.
+  { kind: 'providers', decrypt: true, policy: 'route-table' },
+  { kind: 'models', decrypt: true, policy: 'route-table' },
+];
+
+/** `<prefix>/revision`: the parameter whose value changes whenever the configuration does. */
+export const REVISION_MARKER = 'revision';
+
+export function revisionParameterName(prefix: string): string {
+  return `${prefix}/${REVISION_MARKER}`;
+}
 
 /** @default '/mantle-gateway' */
 export const DEFAULT_SSM_PREFIX = '/mantle-gateway';

@@ -85,6 +85,12 @@ export function innermostMessage(error: unknown): string {
   return inner instanceof Error ? inner.message : String(inner);
 }
 
+/** The SDK error's name alone (`ParameterNotFound`, `ThrottlingException`), or undefined. */
+export function innermostErrorName(error: unknown): string | undefined {
+  const inner = innermost(error);
+  return inner instanceof Error ? inner.name : undefined;
+}
+
 /** Powertools wraps the SDK's error in a GetParameterError: the cause is the one that says what happened. */
 function innermost(error: unknown): unknown {
   let current = error;

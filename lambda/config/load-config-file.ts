@@ -15,7 +15,11 @@ export async function loadConfigFile(path: string): Promise<GatewayConfig> {
 
 /** The file's document as written, for tools that write it elsewhere unchanged (the admin CLI). */
 export async function readConfigDocument(path: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8');
+  return parseConfigText(await readFile(path, 'utf8'), path);
+}
+
+/** Parses a configuration file's text; `path` names it in the error. @throws ConfigValidationError */
+export function parseConfigText(text: string, path: string): unknown {
   try {
     return parse(text, { prettyErrors: true, uniqueKeys: true });
   } catch (error) {

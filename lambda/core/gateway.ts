@@ -67,7 +67,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     try {
       const match = matchEndpoint(request.method, url.pathname);
       surface = match.surface;
-      const table = await options.config.routeTable();
+      const table = (await options.config.snapshot()).routes;
       return await dispatch(match, request, url, table, context);
     } catch (error) {
       return renderError(asGatewayError(error, options.log, url.pathname), surface);

@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigValidationError } from '../../lambda/config/validate.js';
 import { configSourceFromEnvironment } from '../../lambda/config-store/config-from-environment.js';
+import { fileRevision } from '../../lambda/config-store/file-config-source.js';
 import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
 import { modelDocument, providerDocument, recordingLogger, seed } from './fixtures.js';
 
@@ -27,7 +28,7 @@ const { logger } = recordingLogger();
 
 async function modelIds(env: Record<string, string>): Promise<string[]> {
   const { source } = await configSourceFromEnvironment(env, logger);
-  return [...(await source.routeTable()).models.keys()];
+  return [...(await source.snapshot()).routes.models.keys()];
 }
 
 describe('configSourceFromEnvironment', () => {
@@ -35,6 +36,18 @@ describe('configSourceFromEnvironment', () => {
     const { description } = await configSourceFromEnvironment({}, logger);
     expect(description).toBe('file config/gateway.yaml');
     expect(await modelIds({})).toEqual(['gpt-55-bedrock', 'gpt-oss-120b', 'claude-opus-4-7', 'qwen3-32b', 'mistral-large-3']);
+  });
+
+  it('gives a file configuration a revision that is a hash of its content', async () => {
+    const file = join(dir, 'revision.yaml');
+    const yaml = await readFile('config/gateway.yaml', 'utf8');
+    await writeFile(file, yaml);
+    const first = (await (await configSourceFromEnvironment({ GATEWAY_CONFIG: file }, logger)).source.snapshot()).revision;
+    await writeFile(file, `${yaml}\n# an edit\n`);
+    const second = (await (await configSourceFromEnvironment({ GATEWAY_CONFIG: file }, logger)).source.snapshot()).revision;
+    expect(first).toBe(fileRevision(yaml));
+    expect(first).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(second).not.toBe(first);
   });
 
   it('reads the file GATEWAY_CONFIG names', async () => {
@@ -61,6 +74,7 @@ describe('configSourceFromEnvironment', () => {
   it.each([
     [{ GATEWAY_CONFIG: 'a.yaml', GATEWAY_SSM_PREFIX: '/mantle-gateway' }, 'Set GATEWAY_CONFIG (a file) or GATEWAY_SSM_PREFIX (an SSM prefix), not both'],
     [{ GATEWAY_SSM_PREFIX: '/mantle-gateway', GATEWAY_CONFIG_TTL_SECONDS: 'soon' }, 'GATEWAY_CONFIG_TTL_SECONDS must be a number of seconds >= 0, got "soon"'],
+    [{ GATEWAY_SSM_PREFIX: '/mantle-gateway', GATEWAY_CONFIG_FULL_READ_SECONDS: '30' }, 'GATEWAY_CONFIG_FULL_READ_SECONDS must be a number of seconds >= 60, got "30"'],
     [{ GATEWAY_SSM_PREFIX: 'mantle-gateway' }, 'SSM prefix "mantle-gateway" is not valid: use an absolute path such as /mantle-gateway'],
   ])('refuses %j', async (env, message) => {
     await expect(configSourceFromEnvironment(env, logger)).rejects.toThrow(message);

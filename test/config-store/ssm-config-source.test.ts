@@ -2,83 +2,31 @@
  * The Lambda's store against an SSM-compatible server on loopback: the AWS SDK (through Powertools) reaches it
  * via AWS_ENDPOINT_URL_SSM, and time moves only when the test says so.
  */
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { createSsmConfigSource, type SsmConfigSource } from '../../lambda/config-store/ssm-config-source.js';
+import type { SsmConfigSource } from '../../lambda/config-store/ssm-config-source.js';
 import { createGateway, type Gateway } from '../../lambda/core/index.js';
-import type { RouteTable } from '../../lambda/core/route-table.js';
-import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
+import type { SsmServer } from '../support/ssm-server.js';
 import {
-  ManualClock,
   PREFIX,
   modelDocument,
   modelParameter,
   providerDocument,
   providerParameter,
-  recordingLogger,
   seed,
   type LogEntry,
 } from './fixtures.js';
+import { storeHarness, useSsmServer } from './store-harness.js';
 
+const server = useSsmServer();
 let ssm: SsmServer;
-
-beforeAll(async () => {
-  ssm = await startSsmServer();
-  process.env['AWS_ENDPOINT_URL_SSM'] = ssm.url;
-  process.env['AWS_REGION'] = 'us-east-1';
-  process.env['AWS_ACCESS_KEY_ID'] = 'AKIDEXAMPLE';
-  process.env['AWS_SECRET_ACCESS_KEY'] = 'test-secret-not-real';
-});
-
-afterAll(() => ssm.close());
-
 beforeEach(() => {
-  ssm.parameters.clear();
-  ssm.requests.length = 0;
-  ssm.failNext(0);
+  ssm = server();
 });
 
-interface Harness {
-  readonly source: SsmConfigSource;
-  readonly clock: ManualClock;
-  readonly logs: LogEntry[];
-  /** What a request would be served now, after letting any refresh it started finish. */
-  table(): Promise<RouteTable>;
-  upstreamOf(modelId: string): Promise<string | undefined>;
-  /** Moves the clock on and lets the request that notices it start (and finish) a refresh. */
-  passTime(seconds: number): Promise<void>;
-}
+const harness = storeHarness;
 
-function harness(options: { ttlSeconds?: number; defaultProvider?: boolean; readTimeoutMs?: number } = {}): Harness {
-  const clock = new ManualClock();
-  const { logger, entries } = recordingLogger();
-  const source = createSsmConfigSource({
-    prefix: PREFIX,
-    logger,
-    now: clock.now,
-    ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}),
-    ...(options.readTimeoutMs !== undefined ? { readTimeoutMs: options.readTimeoutMs } : {}),
-    // One attempt per read keeps outage tests quick; the default provider is exercised below too.
-    ...(options.defaultProvider ? {} : { ssm: new SSMProvider({ clientConfig: { maxAttempts: 1 } }) }),
-  });
-  const table = async () => {
-    const served = await source.routeTable();
-    await source.settled();
-    return served;
-  };
-  return {
-    source,
-    clock,
-    logs: entries,
-    table,
-    upstreamOf: async (modelId) => (await table()).models.get(modelId)?.routes[0]?.route.upstream_model,
-    passTime: async (seconds) => {
-      clock.advance(seconds);
-      await table();
-    },
-  };
-}
-
-const readsOfSsm = () => ssm.requests.filter((request) => request.operation === 'GetParametersByPath').length;
+/** Full reads of the documents (each starts with the first page of the models). */
+const readsOfSsm = () =>
+  ssm.requests.filter((request) => request.operation === 'GetParametersByPath' && request.input['Path'] === `${PREFIX}/models` && request.input['NextToken'] === undefined).length;
 const errors = (logs: LogEntry[]) => logs.filter((entry) => entry.level === 'error');
 
 function seedTwoModels(): void {
@@ -95,10 +43,12 @@ describe('createSsmConfigSource', () => {
     const loaded = await table();
     expect([...loaded.models.keys()]).toEqual(['alpha', 'beta']);
     expect(loaded.models.get('alpha')?.routes[0]?.baseUrl).toBe('https://bedrock-mantle.us-east-2.api.aws/v1');
-    expect(ssm.requests[0]).toEqual({
-      operation: 'GetParametersByPath',
-      input: { Path: PREFIX, Recursive: true, WithDecryption: true },
-    });
+    // The marker first, then only the layout's sub-paths (issue 7 item 9): nothing else under the prefix is read.
+    expect(ssm.requests[0]).toEqual({ operation: 'GetParameter', input: { Name: `${PREFIX}/revision`, WithDecryption: false } });
+    expect(ssm.requests.slice(1).map((request) => request.input).sort((a, b) => String(a['Path']).localeCompare(String(b['Path'])))).toEqual([
+      { Path: `${PREFIX}/models`, Recursive: false, WithDecryption: true },
+      { Path: `${PREFIX}/providers`, Recursive: false, WithDecryption: true },
+    ]);
   });
 
   it('picks up an edit after the TTL and not before', async () => {
@@ -112,11 +62,10 @@ describe('createSsmConfigSource', () => {
     expect(readsOfSsm()).toBe(1);
 
     clock.advance(0.001);
-    // The request that notices the TTL has passed is answered from the cache; the refresh runs behind it.
-    const servedAtExpiry = source.routeTable() as RouteTable;
-    expect(servedAtExpiry.models.get('alpha')?.routes[0]?.route.upstream_model).toBe('openai.gpt-oss-120b');
-    await source.settled();
-    expect(await upstreamOf('alpha')).toBe('qwen.qwen3-32b');
+    // The request that notices the TTL has passed waits for the check (this prefix has no marker: a full read)
+    // and is itself answered with the edit: no stale answer after an idle period.
+    const servedAtExpiry = await source.snapshot();
+    expect(servedAtExpiry.routes.models.get('alpha')?.routes[0]?.route.upstream_model).toBe('qwen.qwen3-32b');
     expect(readsOfSsm()).toBe(2);
   });
 
@@ -132,13 +81,15 @@ describe('createSsmConfigSource', () => {
     expect(logs[0]).toEqual({ level: 'warn', message: 'Route configuration TTL NaN is not a number of seconds >= 0; using 5', attributes: {} });
   });
 
-  it('answers from memory between refreshes, with one read in flight at a time', async () => {
+  it('answers from memory between checks, with one check in flight at a time', async () => {
     seedTwoModels();
     const { clock, source, table } = harness();
     await table();
-    clock.advance(60);
-    const served = Array.from({ length: 20 }, () => source.routeTable());
-    expect(served.every((result) => !(result instanceof Promise))).toBe(true);
+    clock.advance(4);
+    expect(Array.from({ length: 20 }, () => source.snapshot()).every((result) => !(result instanceof Promise))).toBe(true);
+    clock.advance(56);
+    const served = await Promise.all(Array.from({ length: 20 }, () => source.snapshot()));
+    expect(new Set(served).size).toBe(1);
     await source.settled();
     expect(readsOfSsm()).toBe(2);
   });
@@ -229,8 +180,10 @@ describe('createSsmConfigSource', () => {
     const loaded = await table();
     expect(loaded.models.size).toBe(150);
     expect(loaded.models.has('model-000') && loaded.models.has('model-149')).toBe(true);
-    expect(readsOfSsm()).toBe(16);
-    expect(ssm.requests.slice(1).every((request) => typeof request.input['NextToken'] === 'string')).toBe(true);
+    const pages = ssm.requests.filter((request) => request.operation === 'GetParametersByPath');
+    expect(pages.filter((request) => request.input['Path'] === `${PREFIX}/models`)).toHaveLength(15);
+    expect(pages.filter((request) => request.input['Path'] === `${PREFIX}/providers`)).toHaveLength(1);
+    expect(pages.filter((request) => request.input['NextToken'] === undefined)).toHaveLength(2);
   });
 
   it('reads a document stored as a SecureString', async () => {

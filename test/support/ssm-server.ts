@@ -10,7 +10,8 @@
  * - `PutParameter` bumps `Version`, refuses to replace without `Overwrite` (`ParameterAlreadyExists`) and
  *   enforces the tier's size limit (4 KB Standard, 8 KB Advanced; Intelligent-Tiering picks).
  * - Errors in the awsJson1_1 shape, `{"__type": "...", "message": "..."}` with status 400; `failNext` makes the
- *   next requests throttle, deny access, or fail with a 500, for tests of outages.
+ *   next requests throttle, deny access, or fail with a 500, for tests of outages; `delayNext` makes them slow.
+ * - `calls` counts the requests per operation, for tests of what a read costs.
  *
  * @example
  * const ssm = await startSsmServer();
@@ -60,6 +61,10 @@ export interface SsmServer {
   delete(name: string): void;
   /** The next `count` requests fail as `kind`; `Infinity` until told otherwise, `0` stops failing. */
   failNext(count: number, kind?: FailureKind): void;
+  /** The next `count` requests are answered (or failed) `ms` late; `0` stops delaying. */
+  delayNext(count: number, ms: number): void;
+  /** Requests received per operation (`GetParameter`, `GetParametersByPath`...), failed ones included. */
+  calls(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -82,6 +87,7 @@ export async function startSsmServer(): Promise<SsmServer> {
   const parameters = new Map<string, StoredParameter>();
   const requests: RecordedRequest[] = [];
   let failure: { remaining: number; kind: FailureKind } = { remaining: 0, kind: 'throttle' };
+  let delay = { remaining: 0, ms: 0 };
 
   const put = (name: string, value: string, type: ParameterType = 'String', tier?: StoredParameter['tier'], description?: string) => {
     const previous = parameters.get(name);
@@ -101,9 +107,13 @@ export async function startSsmServer(): Promise<SsmServer> {
 
   const server = createServer((req, res) => {
     readJson(req)
-      .then((input) => {
+      .then(async (input) => {
         const operation = String(req.headers['x-amz-target'] ?? '').replace(/^AmazonSSM\./, '');
         requests.push({ operation, input });
+        if (delay.remaining > 0) {
+          delay.remaining -= 1;
+          await new Promise((resolve) => setTimeout(resolve, delay.ms));
+        }
         if (failure.remaining > 0) {
           failure.remaining -= 1;
           if (failure.kind === 'network') {
@@ -133,6 +143,14 @@ export async function startSsmServer(): Promise<SsmServer> {
     delete: (name) => void parameters.delete(name),
     failNext: (count, kind = 'throttle') => {
       failure = { remaining: count, kind };
+    },
+    delayNext: (count, ms) => {
+      delay = { remaining: count, ms };
+    },
+    calls: () => {
+      const counts: Record<string, number> = {};
+      for (const { operation } of requests) counts[operation] = (counts[operation] ?? 0) + 1;
+      return counts;
     },
     close: () =>
       new Promise<void>((resolve) => {
