@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../lambda/config/types.js';
 import { staticConfigSource } from '../lambda/core/index.js';
 import { createAwsGateway } from '../lambda/aws-gateway.js';
 import { startLocalServer, type LocalServer } from '../lambda/adapters/node-server.js';
+import type { RequestRecordSink } from '../lambda/observe/request-record.js';
 import { startMantleSimulator, type MantleSimulator, type SimulatorCredentials } from './mantle-simulator/index.js';
 
 /** The identity the demo's simulators accept and its gateway signs with: not an AWS credential. */
@@ -29,6 +30,8 @@ export interface DemoOptions {
   readonly pacingMs?: number;
   /** How the gateway gets AWS credentials. @default the default chain (the demo puts DEMO_CREDENTIALS in the environment) */
   readonly credentials?: 'default_chain' | 'explicit';
+  /** Where the gateway writes its request records. @default none */
+  readonly records?: RequestRecordSink;
 }
 
 /**
@@ -49,6 +52,7 @@ export async function startDemoEnvironment(options: DemoOptions = {}): Promise<D
   const gateway = createAwsGateway({
     config: staticConfigSource(config),
     ...(options.credentials === 'explicit' ? { credentials: async () => DEMO_CREDENTIALS } : {}),
+    ...(options.records ? { records: options.records } : {}),
   });
   const server = await startLocalServer({ gateway, ...(options.port !== undefined ? { port: options.port } : {}) });
   return {

@@ -3,8 +3,10 @@
  * of config/gateway.yaml). No AWS account needed: the gateway signs with a demo identity the simulator knows,
  * through the same AWS default credential chain a deployment uses.
  *
- * Environment: PORT (default 8787), GATEWAY_CONFIG (default config/gateway.yaml), MANTLE_SIM_PACING_MS (default 40).
+ * Environment: PORT (default 8787), GATEWAY_CONFIG (default config/gateway.yaml), MANTLE_SIM_PACING_MS (default 40),
+ * GATEWAY_LOG_FORMAT (pretty or compact). Each request prints its request record and EMF metric lines.
  */
+import { configureLocalLogFormat, createObservability } from '../lambda/observe/observability.js';
 import { DEMO_CREDENTIALS, startDemoEnvironment } from './demo-environment.js';
 
 // The default chain reads these first; they exist only in this process.
@@ -13,9 +15,12 @@ process.env['AWS_SECRET_ACCESS_KEY'] = DEMO_CREDENTIALS.secretAccessKey;
 process.env['AWS_SESSION_TOKEN'] = DEMO_CREDENTIALS.sessionToken ?? '';
 delete process.env['AWS_BEARER_TOKEN_BEDROCK'];
 
+configureLocalLogFormat(process.env, process.stdout.isTTY === true);
+const { records } = createObservability(process.env);
 const port = Number(process.env['PORT'] ?? 8787);
 const demo = await startDemoEnvironment({
   port,
+  records,
   pacingMs: Number(process.env['MANTLE_SIM_PACING_MS'] ?? 40),
   ...(process.env['GATEWAY_CONFIG'] ? { configFile: process.env['GATEWAY_CONFIG'] } : {}),
 });

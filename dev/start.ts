@@ -7,23 +7,25 @@
  *   GATEWAY_CONFIG_TTL_SECONDS  with GATEWAY_SSM_PREFIX: how long a read stays fresh, default 5
  *   PORT                        default 8787
  *   HOST                        default 127.0.0.1
+ *   GATEWAY_LOG_FORMAT          pretty (default on a terminal) or compact; POWERTOOLS_LOG_LEVEL sets the level
  *
  * @example
  * GATEWAY_SSM_PREFIX=/mantle-gateway AWS_REGION=us-east-2 npm start
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { startLocalServer } from '../lambda/adapters/node-server.js';
 import { createAwsGateway } from '../lambda/aws-gateway.js';
 import { ConfigValidationError } from '../lambda/config/validate.js';
 import { configSourceFromEnvironment } from '../lambda/config-store/config-from-environment.js';
+import { configureLocalLogFormat, createObservability } from '../lambda/observe/observability.js';
 
 async function main(): Promise<void> {
-  const logger = new Logger({ serviceName: 'mantle-gateway' });
+  configureLocalLogFormat(process.env, process.stdout.isTTY === true);
+  const { logger, records } = createObservability(process.env);
   const { source, description } = await configSourceFromEnvironment(process.env, logger);
   const port = Number(process.env['PORT'] ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${JSON.stringify(process.env['PORT'])}`);
   const server = await startLocalServer({
-    gateway: createAwsGateway({ config: source, log: logger }),
+    gateway: createAwsGateway({ config: source, log: logger, records }),
     port,
     host: process.env['HOST'] ?? '127.0.0.1',
   });

@@ -2,13 +2,14 @@
  * The Lambda entry point: a function URL in RESPONSE_STREAM mode. Module scope builds the long-lived parts
  * once per execution environment (credential provider, signer, config store); nothing here does I/O at init.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { createFunctionUrlHandler } from './adapters/lambda-adapter.js';
 import type { HttpResponseStreamFactory, StreamingHandler } from './adapters/lambda-runtime-types.js';
 import { createAwsGateway } from './aws-gateway.js';
 import { createSsmConfigSource } from './config-store/ssm-config-source.js';
+import { createObservability } from './observe/observability.js';
 
-const logger = new Logger({ serviceName: 'mantle-gateway' });
+const { logger, metrics, records } = createObservability(process.env);
 const ttlSetting = process.env['GATEWAY_CONFIG_TTL_SECONDS'];
 const fullReadSetting = process.env['GATEWAY_CONFIG_FULL_READ_SECONDS'];
 
@@ -21,11 +22,16 @@ const gateway = createAwsGateway({
     logger,
   }),
   log: logger,
+  records,
 });
 
 const streamingHandler: StreamingHandler = createFunctionUrlHandler(
   gateway,
   awslambda.HttpResponseStream as unknown as HttpResponseStreamFactory,
+  (context) => {
+    logger.addContext(context as Context);
+    metrics.captureColdStartMetric();
+  },
 );
 
 export const handler = awslambda.streamifyResponse(streamingHandler as Parameters<typeof awslambda.streamifyResponse>[0]);

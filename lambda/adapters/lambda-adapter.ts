@@ -9,12 +9,20 @@ import type { FunctionUrlEvent, HttpResponseStreamFactory, LambdaContextLike, St
  * response stream. The body is piped with backpressure; a caller who disconnects aborts the upstream call (the
  * function itself keeps running until the handler returns, so it must notice).
  *
+ * @param onInvocation called first on each invocation, with the Lambda context
  * @example
  * export const handler = awslambda.streamifyResponse(createFunctionUrlHandler(gateway, awslambda.HttpResponseStream));
  */
-export function createFunctionUrlHandler(gateway: Gateway, httpResponseStream: HttpResponseStreamFactory): StreamingHandler {
+export function createFunctionUrlHandler(
+  gateway: Gateway,
+  httpResponseStream: HttpResponseStreamFactory,
+  onInvocation?: (context: LambdaContextLike) => void,
+): StreamingHandler {
   return async (event: FunctionUrlEvent, responseStream: Writable, context: LambdaContextLike) => {
     const receivedAt = performance.now();
+    // The logger's per-invocation context (request id, cold start): the Powertools middleware does not fit a
+    // streaming handler, so the entry point passes this hook.
+    onInvocation?.(context);
     const controller = new AbortController();
     const abort = (): void => controller.abort();
     responseStream.once('close', abort);

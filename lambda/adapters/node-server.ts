@@ -72,7 +72,7 @@ async function handle(gateway: Gateway, req: IncomingMessage, res: ServerRespons
       ...(method !== 'GET' && method !== 'HEAD' ? { body: body as unknown as BodyInit } : {}),
       signal,
     });
-    response = await gateway(request, { requestId: randomUUID(), receivedAt });
+    response = await gateway(request, { requestId: randomUUID(), receivedAt, reportsDisconnect: true });
   }
   res.writeHead(response.status, Object.fromEntries(response.headers));
   if (!response.body) {

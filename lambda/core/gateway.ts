@@ -15,6 +15,11 @@ import type { RouteTable } from './route-table.js';
 import type { UpstreamAuthorizer } from '../upstream/authorize.js';
 import { sendUpstream, type FetchFunction } from '../upstream/send-upstream.js';
 import { buildUpstreamHeaders } from '../upstream/upstream-headers.js';
+import { newRequestFacts, type RequestFacts } from '../domain/request-facts.js';
+import { endpointName, localInvocation, noteGatewayError, noteModel } from '../observe/request-facts-notes.js';
+import { observedFetch } from '../observe/observed-fetch.js';
+import { recordResponse } from '../observe/record-stage.js';
+import type { RequestRecordSink } from '../observe/request-record.js';
 
 /**
  * The whole gateway as one web-standard function; the Lambda adapter, the local server and tests all call it.
@@ -38,6 +43,8 @@ export interface GatewayOptions {
    */
   readonly headersTimeoutMs?: number;
   readonly log?: GatewayErrorLog;
+  /** Where the request records go (logger and metrics). @default none: answers only get `x-request-id` */
+  readonly records?: RequestRecordSink;
 }
 
 /** Path under the route's base URL for each inference operation. */
@@ -56,26 +63,40 @@ const UPSTREAM_SUFFIX: Record<InferenceOperation, string> = {
  * const response = await gateway(new Request('http://localhost/v1/models'));
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const context: ForwardContext = {
+  const context: Omit<ForwardContext, 'facts'> = {
     authorize: options.authorize,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     headersTimeoutMs: options.headersTimeoutMs ?? 600_000,
   };
-  return async (request) => {
-    const url = new URL(request.url);
-    let surface: ApiSurface = surfaceOf(url.pathname);
-    try {
-      const match = matchEndpoint(request.method, url.pathname);
-      surface = match.surface;
-      const table = (await options.config.snapshot()).routes;
-      return await dispatch(match, request, url, table, context);
-    } catch (error) {
-      return renderError(asGatewayError(error, options.log, url.pathname), surface);
-    }
+  return async (request, invocation = localInvocation()) => {
+    const facts = newRequestFacts();
+    const response = await handle(request, { ...context, facts }, options);
+    if (options.records) return recordResponse(response, facts, invocation, request.signal, options.records);
+    response.headers.set('x-request-id', invocation.requestId);
+    return response;
   };
 }
 
+async function handle(request: Request, context: ForwardContext, options: GatewayOptions): Promise<Response> {
+  const url = new URL(request.url);
+  let surface: ApiSurface = surfaceOf(url.pathname);
+  try {
+    const match = matchEndpoint(request.method, url.pathname);
+    surface = match.surface;
+    context.facts.endpoint = endpointName(match.operation);
+    const snapshot = await options.config.snapshot();
+    if (snapshot.revision !== undefined) context.facts.configRevision = snapshot.revision;
+    return await dispatch(match, request, url, snapshot.routes, context);
+  } catch (error) {
+    const gatewayError = asGatewayError(error, options.log, url.pathname);
+    noteGatewayError(context.facts, gatewayError);
+    return renderError(gatewayError, surface);
+  }
+}
+
 async function dispatch(match: EndpointMatch, request: Request, url: URL, table: RouteTable, context: ForwardContext): Promise<Response> {
+  if (match.modelId !== undefined) noteModel(context.facts, match.modelId, table.models.has(match.modelId));
+  if (match.operation === 'responses_get') context.facts.stream = url.searchParams.get('stream') === 'true';
   switch (match.operation) {
     case 'models_list':
       return jsonResponse(table.modelListJson);
@@ -97,6 +118,8 @@ async function dispatch(match: EndpointMatch, request: Request, url: URL, table:
 
 async function forwardInference(operation: InferenceOperation, surface: ApiSurface, request: Request, table: RouteTable, context: ForwardContext): Promise<Response> {
   const body = await readInferenceBody(request, operation);
+  noteModel(context.facts, body.model, table.models.has(body.model));
+  context.facts.stream = body.json['stream'] === true;
   const target = resolveRoute(table, body.model, operation, requestedFeatures(operation, body.json));
   const exchange = routeExchange(operation, target.route, body.text, body.json);
   const upstream = {
@@ -107,7 +130,8 @@ async function forwardInference(operation: InferenceOperation, surface: ApiSurfa
     body: replaceTopLevelModel(exchange.body, target.route.upstream_model, exchange.body === body.text ? body.modelFields : undefined),
   };
   await context.authorize(upstream, target.provider, surface);
-  const response = await sendUpstream(upstream, { fetch: context.fetch, clientSignal: request.signal, headersTimeoutMs: context.headersTimeoutMs });
+  const fetch = observedFetch(context.fetch, context.facts, target, request.signal);
+  const response = await sendUpstream(upstream, { fetch, clientSignal: request.signal, headersTimeoutMs: context.headersTimeoutMs });
   return exchange.translateAnswer ? exchange.translateAnswer(response) : response;
 }
 

@@ -5,6 +5,7 @@ import type { RouteTable } from './route-table.js';
 import type { ResolvedRoute } from '../domain/resolved-route.js';
 import { sendUpstream } from '../upstream/send-upstream.js';
 import { buildUpstreamHeaders } from '../upstream/upstream-headers.js';
+import { observedFetch } from '../observe/observed-fetch.js';
 
 /**
  * GET, DELETE and cancel of a stored response name only its id, and Mantle ids carry no region. Stored
@@ -51,5 +52,6 @@ async function sendStored(target: ResolvedRoute, path: string, request: Request,
     body: undefined,
   };
   await context.authorize(upstream, target.provider, 'openai');
-  return sendUpstream(upstream, { fetch: context.fetch, clientSignal: request.signal, headersTimeoutMs: context.headersTimeoutMs });
+  const fetch = observedFetch(context.fetch, context.facts, target, request.signal);
+  return sendUpstream(upstream, { fetch, clientSignal: request.signal, headersTimeoutMs: context.headersTimeoutMs });
 }

@@ -12,4 +12,9 @@ export interface Invocation {
   readonly iamCallerArn?: string;
   /** Milliseconds before the platform stops the invocation (Lambda's `getRemainingTimeInMillis`). */
   remainingTimeMs?(): number;
+  /**
+   * True when the transport reliably tells when a caller leaves (the local server), so the record can say
+   * `clientGone: false`. Lambda's runtime gives no such signal: there the field is absent unless a write failed.
+   */
+  readonly reportsDisconnect?: boolean;
 }

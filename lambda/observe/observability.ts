@@ -1,0 +1,56 @@
+/**
+ * The gateway's logger, metrics and request-record sink, configured from the environment. The Lambda entry and
+ * the local runs (`npm start`, `npm run demo`) build them the same way, so a local run prints the same request
+ * records and EMF lines a deployment sends to CloudWatch.
+ *
+ * Environment: `POWERTOOLS_LOG_LEVEL` (default INFO), `GATEWAY_STAGE` (the `stage` dimension, default `local`),
+ * `GATEWAY_LOG_FORMAT` (`pretty` or `compact`, local runs only), `POWERTOOLS_METRICS_DISABLED`.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { redactingReplacer } from './redact.js';
+import { METRICS_NAMESPACE, publishRequestMetrics } from './request-metrics.js';
+import type { RequestRecordSink } from './request-record.js';
+
+export const SERVICE_NAME = 'mantle-gateway';
+
+export interface Observability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Writes each request record to the logger and its metrics to the EMF output. */
+  readonly records: RequestRecordSink;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** @example const { logger, records } = createObservability(process.env); */
+export function createObservability(env: Environment = process.env): Observability {
+  const logger = new Logger({ serviceName: SERVICE_NAME, jsonReplacerFn: redactingReplacer });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, defaultDimensions: { stage: stageOf(env) } });
+  return {
+    logger,
+    metrics,
+    records: {
+      write(record, { model }) {
+        logger.info('request', { ...record });
+        publishRequestMetrics(metrics, record, model);
+      },
+    },
+  };
+}
+
+/**
+ * For local runs, before {@link createObservability}: `GATEWAY_LOG_FORMAT=pretty` (the default on a terminal)
+ * indents log lines (Powertools' dev mode) while keeping the EMF metric lines, which dev mode would turn off.
+ */
+export function configureLocalLogFormat(env: Record<string, string | undefined>, isTerminal: boolean): void {
+  const format = env['GATEWAY_LOG_FORMAT'] ?? (isTerminal ? 'pretty' : 'compact');
+  if (format !== 'pretty' && format !== 'compact') throw new Error(`GATEWAY_LOG_FORMAT must be pretty or compact, got ${JSON.stringify(format)}`);
+  if (format === 'pretty') env['POWERTOOLS_DEV'] = 'true';
+  env['POWERTOOLS_METRICS_DISABLED'] ??= 'false';
+}
+
+function stageOf(env: Environment): string {
+  const stage = env['GATEWAY_STAGE']?.trim();
+  return stage ? stage : 'local';
+}

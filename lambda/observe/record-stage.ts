@@ -1,0 +1,101 @@
+/**
+ * The record stage: wraps the answer's body so that, when the request ends (the last chunk handed to the
+ * adapter, the caller gone, or the upstream stream broken), one request record is written. It also returns the
+ * request id to the caller as `x-request-id`. Chunks pass straight through: each is handed on first and only
+ * then shown to the usage watcher.
+ */
+import type { Invocation } from '../domain/invocation.js';
+import type { RequestFacts } from '../domain/request-facts.js';
+import { AnswerWatcher, type WatchMode } from './answer-watcher.js';
+import { errorTypeOfUpstreamStatus } from './error-type.js';
+import type { AnswerError } from './usage-fields.js';
+import { buildRecord, metricModel, type RequestRecordSink } from './request-record.js';
+
+/** Endpoints whose answers carry the caller's token usage (stored-response lookups would count it twice). */
+const USAGE_ENDPOINTS = new Set(['chat_completions', 'responses', 'messages', 'count_tokens']);
+
+type Ending = 'done' | 'cancelled' | 'failed';
+
+/**
+ * @param signal the request's signal: the adapters abort it when the caller leaves
+ * @example
+ * return recordResponse(await handle(request), facts, invocation, request.signal, sink);
+ */
+export function recordResponse(response: Response, facts: RequestFacts, invocation: Invocation, signal: AbortSignal, sink: RequestRecordSink): Response {
+  const headers = new Headers(response.headers);
+  headers.set('x-request-id', invocation.requestId);
+  const fromUpstream = facts.error === undefined && facts.attempts.length > 0;
+  const watcher = new AnswerWatcher(watchMode(facts, response, fromUpstream));
+  let firstByteAt: number | undefined;
+  let bytesOut = 0;
+  let written = false;
+  const end = (ending: Ending): void => {
+    if (written) return;
+    written = true;
+    const findings = watcher.finish();
+    if (findings.usage && !facts.usage) facts.usage = findings.usage;
+    const gone = ending === 'cancelled' || signal.aborted ? true : invocation.reportsDisconnect ? false : undefined;
+    // A stream cut short because the caller left is the caller's doing, not an upstream failure.
+    if (fromUpstream && !facts.error && !(gone && ending !== 'done')) noteUpstreamError(facts, response.status, findings.error, ending);
+    if (gone && facts.error?.type === 'upstream_unreachable') facts.error = { ...facts.error, type: 'client_gone' };
+    const delivery = { status: response.status, endedAt: performance.now(), bytesOut, ...(firstByteAt !== undefined ? { firstByteAt } : {}), ...(gone !== undefined ? { clientGone: gone } : {}) };
+    sink.write(buildRecord(facts, invocation, delivery), { model: metricModel(facts) });
+  };
+  if (!response.body) {
+    end('done');
+    return new Response(null, { status: response.status, statusText: response.statusText, headers });
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          end('failed');
+          controller.error(error);
+          return;
+        }
+        if (next.done) {
+          controller.close();
+          end('done');
+          return;
+        }
+        const chunk = next.value;
+        controller.enqueue(chunk);
+        if (firstByteAt === undefined && chunk.byteLength > 0) firstByteAt = performance.now();
+        bytesOut += chunk.byteLength;
+        watcher.watch(chunk);
+      },
+      cancel(reason) {
+        end('cancelled');
+        return reader.cancel(reason);
+      },
+    },
+    // Pull only when the adapter reads: no read-ahead, so the first byte time is when the adapter got it.
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+function watchMode(facts: RequestFacts, response: Response, fromUpstream: boolean): WatchMode {
+  if (!fromUpstream) return 'none';
+  if (response.status >= 400) return 'json_whole';
+  if (!USAGE_ENDPOINTS.has(facts.endpoint ?? '')) return 'none';
+  if (response.headers.get('content-type')?.includes('text/event-stream')) return 'sse';
+  return facts.endpoint === 'count_tokens' ? 'json_whole' : 'json_usage';
+}
+
+/** An upstream error status, an error event inside a 200 stream, or a stream that broke before its end. */
+function noteUpstreamError(facts: RequestFacts, status: number, reported: AnswerError | undefined, ending: Ending): void {
+  const upstreamRequestId = facts.upstreamRequestId !== undefined ? { upstreamRequestId: facts.upstreamRequestId } : {};
+  if (status >= 400) {
+    const type = errorTypeOfUpstreamStatus(status);
+    facts.error = { type, message: reported?.message ?? `Mantle answered ${status}`, ...upstreamRequestId };
+  } else if (reported) {
+    facts.error = { type: reported.type, message: reported.message, ...upstreamRequestId };
+  } else if (ending === 'failed') {
+    facts.error = { type: 'stream_interrupted', message: 'The upstream answer ended before it was complete.', ...upstreamRequestId };
+  }
+}
