@@ -271,4 +271,22 @@ describe('request records: errors', () => {
       error: { type: 'upstream_unreachable' },
     });
   });
+
+  it('records a caller who left mid-stream as clientGone, not as an error', async () => {
+    simulator(env, 'us-west-2').injectFault({ path: '/v1/chat/completions', stallAfterEvents: 2 });
+    const controller = new AbortController();
+    const response = await fetch(`${env.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'qwen3-32b', stream: true, messages: [{ role: 'user', content: 'I will leave' }] }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort();
+    const record = await records.of(response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ status: 200, stream: true, clientGone: true, attempts: [attempt('us-west-2')] });
+    expect(record.error).toBeUndefined();
+    expect(record.bytesOut).toBeGreaterThan(0);
+  });
 });
