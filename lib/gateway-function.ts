@@ -142,6 +142,8 @@ export class GatewayFunction extends Construct {
         GATEWAY_CONFIG_TTL_SECONDS: String(props.configTtlSeconds ?? 5),
         GATEWAY_UPSTREAM_TIMEOUT_MS: String(upstreamHeadersTimeoutMs(timeout)),
         POWERTOOLS_SERVICE_NAME: 'mantle-gateway',
+        // The `stage` dimension of the gateway's metrics (namespace MantleGateway).
+        GATEWAY_STAGE: props.stage ?? 'prod',
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

@@ -58,6 +58,7 @@ describe('gateway stacks', () => {
             GATEWAY_CONFIG_TTL_SECONDS: '60',
             GATEWAY_UPSTREAM_TIMEOUT_MS: '600000',
             POWERTOOLS_SERVICE_NAME: 'mantle-gateway',
+            GATEWAY_STAGE: 'prod',
             NODE_OPTIONS: '--enable-source-maps',
           },
         },
