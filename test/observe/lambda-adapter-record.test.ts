@@ -22,7 +22,7 @@ function event(): FunctionUrlEvent {
 
 function gatewayStreaming(records: RecordCapture, chunks: string[]) {
   return createGateway({
-    config: staticConfigSource(config),
+    config: staticConfigSource(config, 'rev-7'),
     authorize: async () => undefined,
     records,
     fetch: async () =>
@@ -39,7 +39,7 @@ function gatewayStreaming(records: RecordCapture, chunks: string[]) {
 }
 
 describe('request records through the Lambda adapter', () => {
-  it('records the Lambda request id and IAM caller, without clientGone, and calls the per-invocation hook first', async () => {
+  it('records the Lambda request id, IAM caller and config revision, without clientGone, and calls the per-invocation hook first', async () => {
     const records = new RecordCapture();
     const seen: string[] = [];
     const chunks = ['data: {"choices":[{"delta":{"content":"a"}}]}\n\n', 'data: {"choices":[],"usage":{"prompt_tokens":4,"completion_tokens":1}}\n\ndata: [DONE]\n\n'];
@@ -57,6 +57,7 @@ describe('request records through the Lambda adapter', () => {
       stream: true,
       bytesOut: Buffer.byteLength(chunks.join('')),
       usage: { inputTokens: 4, outputTokens: 1 },
+      configRevision: 'rev-7',
     });
     expect(record).not.toHaveProperty('clientGone');
   });
