@@ -4,6 +4,7 @@
  * module and is pure; this file only picks. Nothing here does I/O.
  */
 import type { Route } from '../config/types.js';
+import { bridgeChatToResponses } from './chat-bridge.js';
 import { translateThinking } from './thinking.js';
 
 /** The inference operations as the gateway's endpoints name them (`core/endpoints.ts`). */
@@ -15,7 +16,7 @@ export interface RouteExchange {
   /** Replaces the path suffix under the route's base URL (`/responses` for a bridged Chat call). */
   readonly upstreamSuffix?: string;
   /** Turns Mantle's answer into the caller's API; absent when it passes through unchanged. */
-  readonly translateAnswer?: (response: Response) => Response;
+  readonly translateAnswer?: (response: Response) => Response | Promise<Response>;
 }
 
 /**
@@ -23,9 +24,15 @@ export interface RouteExchange {
  * @example
  * const exchange = routeExchange('messages', target.route, text, body);
  */
-export function routeExchange(operation: InboundOperation, route: Route, text: string, body: Record<string, unknown>): RouteExchange {
+export function routeExchange(operation: InboundOperation, route: Route, text: string, body: Readonly<Record<string, unknown>>): RouteExchange {
+  if (operation === 'chat_completions' && isBridged(route)) return bridgeChatToResponses(body);
   if (route.thinking === 'adaptive_only' && (operation === 'messages' || operation === 'count_tokens')) {
     return { body: translateThinking(text, body) };
   }
   return { body: text };
+}
+
+/** A Chat call on a Responses route reaches it only through the bridge (the validator allows nothing else). */
+export function isBridged(route: Route): boolean {
+  return route.api_style === 'mantle_openai_responses' && (route.bridge ?? []).includes('chat_completions');
 }

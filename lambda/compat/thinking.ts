@@ -35,7 +35,7 @@ export function effortForBudget(budgetTokens: number): ThinkingEffort {
  * translateThinking('{"model":"m","thinking":{"type":"enabled","budget_tokens":2048}}', body)
  * // '{"model":"m","thinking":{"type":"adaptive"},"output_config":{"effort":"low"}}'
  */
-export function translateThinking(text: string, body: Record<string, unknown>): string {
+export function translateThinking(text: string, body: Readonly<Record<string, unknown>>): string {
   const thinking = body['thinking'];
   if (!isRecord(thinking)) return text;
   if (thinking['type'] === 'disabled') {
@@ -58,7 +58,7 @@ export function translateThinking(text: string, body: Record<string, unknown>): 
   return toAdaptive(text, body, effortForBudget(budget));
 }
 
-function toAdaptive(text: string, body: Record<string, unknown>, effort: ThinkingEffort): string {
+function toAdaptive(text: string, body: Readonly<Record<string, unknown>>, effort: ThinkingEffort): string {
   const members = topLevelMembers(text);
   const edits: TextEdit[] = members
     .filter((member) => member.key === 'thinking')

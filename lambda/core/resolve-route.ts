@@ -3,6 +3,7 @@ import { INFERENCE_ENDPOINTS, type InferenceOperation } from './endpoints.js';
 import type { FeatureName } from './request-features.js';
 import type { RouteTable } from './route-table.js';
 import type { ResolvedRoute } from '../domain/resolved-route.js';
+import { isBridged } from '../compat/route-compatibility.js';
 
 const FEATURE_WORDING: Record<FeatureName, string> = {
   stream: 'streaming (stream: true)',
@@ -43,7 +44,8 @@ function supportedEndpoints(routes: readonly ResolvedRoute[]): string {
   const paths = new Set<string>();
   for (const { route } of routes) {
     for (const { capability, path } of Object.values(INFERENCE_ENDPOINTS)) {
-      if (route.capabilities[capability]) paths.add(path);
+      if (!route.capabilities[capability]) continue;
+      paths.add(capability === 'chat_completions' && isBridged(route) ? `${path} (bridged to the Responses API)` : path);
     }
   }
   return [...paths].join(', ') || 'no endpoint';

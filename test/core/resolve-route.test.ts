@@ -37,13 +37,22 @@ describe('resolveRoute', () => {
     expect(resolveRoute(compileRouteTable(config), 'm', 'chat_completions', ['tools']).provider.id).toBe('b');
   });
 
+  it('picks the bridged Responses route for a Chat call to a Responses-only model', () => {
+    const bridged = resolveRoute(table, 'gpt-55-bedrock', 'chat_completions', ['stream', 'tools']);
+    expect(bridged.route).toMatchObject({ api_style: 'mantle_openai_responses', bridge: ['chat_completions'] });
+    expect(bridged.baseUrl).toBe('https://bedrock-mantle.us-east-2.api.aws/openai/v1');
+  });
+
   it('answers 404 for a model the gateway does not have', () => {
     expect(() => resolveRoute(table, 'gpt-4o', 'chat_completions', [])).toThrow(expect.objectContaining({ status: 404, code: 'model_not_found' }));
   });
 
   it('answers 400 naming the endpoints a model does support', () => {
-    expect(() => resolveRoute(table, 'gpt-55-bedrock', 'chat_completions', [])).toThrow(
-      expect.objectContaining({ status: 400, message: expect.stringContaining('it supports /v1/responses') }),
+    expect(() => resolveRoute(table, 'qwen3-32b', 'responses_create', [])).toThrow(
+      expect.objectContaining({ status: 400, message: expect.stringContaining('it supports /v1/chat/completions.') }),
+    );
+    expect(() => resolveRoute(table, 'gpt-55-bedrock', 'messages', [])).toThrow(
+      expect.objectContaining({ status: 400, message: 'The model "gpt-55-bedrock" is not available on /v1/messages; it supports /v1/chat/completions (bridged to the Responses API), /v1/responses.' }),
     );
     expect(() => resolveRoute(table, 'claude-opus-4-7', 'responses_create', [])).toThrow(
       expect.objectContaining({ message: expect.stringContaining('/v1/messages, /v1/messages/count_tokens') }),

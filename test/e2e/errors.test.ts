@@ -48,7 +48,7 @@ describe('gateway-made errors', () => {
     ['/v1/chat/completions', '{"messages":[]}', 400, 'invalid_model'],
     ['/v1/responses', '{"model":42,"input":"x"}', 400, 'invalid_model'],
     ['/v1/chat/completions', '{"model":"gpt-4o","messages":[]}', 404, 'model_not_found'],
-    ['/v1/chat/completions', '{"model":"gpt-55-bedrock","messages":[]}', 400, 'unsupported_endpoint'],
+    ['/v1/chat/completions', '{"model":"claude-opus-4-7","messages":[]}', 400, 'unsupported_endpoint'],
     ['/v1/embeddings', '{"model":"gpt-oss-120b","input":"x"}', 404, 'unknown_endpoint'],
   ])('answers POST %s %s with %i %s in the OpenAI envelope and calls nobody', async (path, body, status, code) => {
     const before = allUpstreamRequests(env).length;

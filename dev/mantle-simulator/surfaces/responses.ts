@@ -6,8 +6,6 @@ import { jsonAnswer, sseAnswer } from '../answers.js';
 import type { Answer } from '../answers.js';
 import { requireServable } from '../catalog.js';
 import type { ModelCatalog } from '../catalog.js';
-import { complete, lastUserText, textChars } from '../echo.js';
-import type { Completion } from '../echo.js';
 import { SimulatorError } from '../errors.js';
 import { newOutputItemId, newResponseId, nowSeconds } from '../ids.js';
 import { isRecord, optionalCount, optionalString, requireModelField } from '../request-fields.js';
@@ -15,6 +13,8 @@ import type { ResponseObject, ResponseStore } from '../response-store.js';
 import type { OpenAIBasePath } from '../types.js';
 import { responseEvents, responseObject } from './response-object.js';
 import type { ResponseFrame } from './response-object.js';
+import { planOutput, promptCharsOf } from './response-output.js';
+import type { ResponseOutput } from './response-output.js';
 
 /**
  * A background response is picked up quickly and finishes a second later: long enough for a test to poll it
@@ -107,7 +107,7 @@ export class ResponsesSurface {
     return previous;
   }
 
-  #complete(body: Record<string, unknown>, previous: ResponseObject | undefined): Completion {
+  #complete(body: Record<string, unknown>, previous: ResponseObject | undefined): ResponseOutput {
     const input = body['input'];
     if (typeof input !== 'string' && !Array.isArray(input)) {
       throw new SimulatorError(400, 'input: expected a string or an array of input items', {
@@ -119,17 +119,17 @@ export class ResponsesSurface {
     if (maxTokens === 'invalid') {
       throw new SimulatorError(400, 'max_output_tokens: expected a non-negative integer', { code: 'validation_error' });
     }
-    const completion = complete(lastUserText(input), textChars(input) + textChars(body['instructions']), maxTokens);
+    const output = planOutput(body, input, promptCharsOf(body), maxTokens);
     // A chained request is billed for the whole conversation, as the real service does.
-    completion.inputTokens += previousTokens(previous);
-    return completion;
+    output.completion.inputTokens += previousTokens(previous);
+    return output;
   }
 
   /** queued → in_progress → completed, unless cancelled or deleted in between. */
-  #runInBackground(frame: ResponseFrame, completion: Completion): void {
+  #runInBackground(frame: ResponseFrame, completion: ResponseOutput): void {
     this.#store.schedule(frame.id, BACKGROUND_START_MS, () => {
       this.#store.update(frame.id, { status: 'in_progress' });
-      const runMs = BACKGROUND_RUN_MS + this.#pacingMs * completion.deltas.length;
+      const runMs = BACKGROUND_RUN_MS + this.#pacingMs * completion.completion.deltas.length;
       this.#store.schedule(frame.id, runMs, () => this.#store.save(responseObject(frame, completion, 'done')));
     });
   }
@@ -159,6 +159,11 @@ function buildFrame(
     temperature: typeof body['temperature'] === 'number' ? body['temperature'] : 1,
     topP: typeof body['top_p'] === 'number' ? body['top_p'] : 1,
     metadata: isRecord(body['metadata']) ? body['metadata'] : {},
+    tools: Array.isArray(body['tools']) ? body['tools'] : [],
+    toolChoice: body['tool_choice'] ?? 'auto',
+    parallelToolCalls: body['parallel_tool_calls'] !== false,
+    textFormat: isRecord(body['text']) && isRecord(body['text']['format']) ? body['text']['format'] : { type: 'text' },
+    reasoningEffort: isRecord(body['reasoning']) && typeof body['reasoning']['effort'] === 'string' ? body['reasoning']['effort'] : null,
   };
 }
 

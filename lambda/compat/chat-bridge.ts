@@ -1,0 +1,70 @@
+/**
+ * The Chat Completions bridge as one exchange: the Responses request to send for a Chat call, and the answer
+ * turned back into Chat's shape (a `chat.completion`, or a `chat.completion.chunk` stream). Mantle's error
+ * answers are already in the OpenAI envelope Chat callers read, so they pass through with their status.
+ */
+import { chatToResponses } from './chat-to-responses.js';
+import { chatCompletionFromResponse, isRecord } from './responses-to-chat.js';
+import { chatStreamFromResponses } from './responses-stream-to-chat.js';
+
+export interface BridgeExchange {
+  readonly body: string;
+  readonly upstreamSuffix: '/responses';
+  readonly translateAnswer: (response: Response) => Promise<Response>;
+}
+
+/** @throws InvalidRequestError (400) naming a parameter the bridge cannot translate; nothing is sent then */
+export function bridgeChatToResponses(chat: Readonly<Record<string, unknown>>): BridgeExchange {
+  const { body, stream, includeUsage } = chatToResponses(chat);
+  return {
+    body: JSON.stringify(body),
+    upstreamSuffix: '/responses',
+    translateAnswer: async (response) => {
+      if (response.status !== 200 || response.body === null) return response;
+      if (stream && isEventStream(response)) {
+        return new Response(response.body.pipeThrough(chatStreamFromResponses({ includeUsage })), {
+          status: 200,
+          headers: headersFrom(response, 'text/event-stream; charset=utf-8'),
+        });
+      }
+      return completionAnswer(response);
+    },
+  };
+}
+
+async function completionAnswer(response: Response): Promise<Response> {
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!isRecord(parsed) || parsed['object'] !== 'response') {
+    return chatError(502, 'Amazon Bedrock Mantle answered the bridged Responses call with something that is not a response.', 'bad_upstream_response', response);
+  }
+  if (parsed['status'] === 'failed') {
+    const error = isRecord(parsed['error']) ? parsed['error'] : {};
+    const message = typeof error['message'] === 'string' ? error['message'] : 'The model failed to complete the response.';
+    return chatError(502, message, typeof error['code'] === 'string' ? error['code'] : 'server_error', response);
+  }
+  return new Response(JSON.stringify(chatCompletionFromResponse(parsed)), { status: 200, headers: headersFrom(response, 'application/json') });
+}
+
+function chatError(status: number, message: string, code: string, response: Response): Response {
+  const body = { error: { message, type: 'server_error', param: null, code } };
+  return new Response(JSON.stringify(body), { status, headers: headersFrom(response, 'application/json') });
+}
+
+function isEventStream(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+}
+
+/** Mantle's request ids stay; the content type is the translation's. */
+function headersFrom(response: Response, contentType: string): Headers {
+  const headers = new Headers(response.headers);
+  headers.set('content-type', contentType);
+  headers.delete('content-length');
+  if (contentType.startsWith('text/event-stream')) headers.set('cache-control', 'no-cache');
+  return headers;
+}
