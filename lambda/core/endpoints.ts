@@ -36,45 +36,78 @@ export type InferenceOperation = keyof typeof INFERENCE_ENDPOINTS;
 /** Mantle ids are `resp_` + 52 base32 characters; OpenAI's are hex. Anything else never reaches upstream. */
 const RESPONSE_ID = /^resp_[A-Za-z0-9]{8,128}$/;
 
-/** The envelope for a path, even one the gateway does not serve: Messages paths speak Anthropic. */
-export function surfaceOf(path: string): ApiSurface {
-  return path.startsWith('/anthropic/') || path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+/** The surface of each operation: it decides upstream headers, where a Bedrock API key goes and the error envelope. */
+const OPERATION_SURFACE: Record<Operation, ApiSurface> = {
+  chat_completions: 'openai',
+  responses_create: 'openai',
+  responses_get: 'openai',
+  responses_delete: 'openai',
+  responses_cancel: 'openai',
+  messages: 'anthropic',
+  count_tokens: 'anthropic',
+  models_list: 'openai',
+  models_get: 'openai',
+};
+
+/** `/openai/v1` and `/anthropic/v1` are Mantle-style aliases of `/v1`, each for its own surface's operations. */
+type Prefix = 'openai' | 'anthropic' | undefined;
+
+/** The model list is neither surface's own: both SDKs list models, so both prefixes serve it. */
+const SHARED_OPERATIONS: ReadonlySet<Operation> = new Set(['models_list', 'models_get']);
+
+/**
+ * The envelope for a path, even one the gateway does not serve: the operation's surface where the path names one
+ * (Messages speak Anthropic on any prefix), else the prefix's (`/anthropic/...` speaks Anthropic).
+ */
+export function surfaceOf(rawPath: string): ApiSurface {
+  const { prefix, path } = splitPrefix(rawPath);
+  if (path === '/v1/messages' || path.startsWith('/v1/messages/')) return 'anthropic';
+  if (path.startsWith('/v1/chat/') || path === '/v1/responses' || path.startsWith('/v1/responses/')) return 'openai';
+  return prefix === 'anthropic' ? 'anthropic' : 'openai';
 }
 
 /**
- * Maps method and path to an operation, or throws a GatewayError (404 unknown path, 405 wrong method,
- * 400 malformed response id or an endpoint Mantle does not serve).
+ * Maps method and path to an operation, or throws a GatewayError (404 unknown path or an operation under the
+ * other surface's prefix, 405 wrong method, 400 malformed response id or an endpoint Mantle does not serve).
  */
 export function matchEndpoint(method: string, rawPath: string): EndpointMatch {
-  const path = canonicalPath(rawPath);
-  const surface = surfaceOf(rawPath);
+  const { prefix, path } = splitPrefix(rawPath);
+  const match = matchOperation(method, rawPath, path);
+  if (prefix !== undefined && match.surface !== prefix && !SHARED_OPERATIONS.has(match.operation)) throw wrongPrefix(method, rawPath, path);
+  return match;
+}
+
+function matchOperation(method: string, rawPath: string, path: string): EndpointMatch {
   const segments = path.split('/').slice(2); // drop '' and 'v1'
   const [first, second, third, ...rest] = segments;
   if (!path.startsWith('/v1/') || rest.length > 0) throw unknownPath(method, rawPath);
 
   switch (first) {
     case 'chat':
-      if (second === 'completions' && third === undefined) return only(method, 'POST', rawPath, { operation: 'chat_completions', surface });
+      if (second === 'completions' && third === undefined) return only(method, 'POST', rawPath, operation('chat_completions'));
       break;
     case 'responses':
       return matchResponses(method, rawPath, second, third);
     case 'messages':
-      if (second === undefined) return only(method, 'POST', rawPath, { operation: 'messages', surface });
-      if (second === 'count_tokens' && third === undefined) return only(method, 'POST', rawPath, { operation: 'count_tokens', surface });
+      if (second === undefined) return only(method, 'POST', rawPath, operation('messages'));
+      if (second === 'count_tokens' && third === undefined) return only(method, 'POST', rawPath, operation('count_tokens'));
       break;
     case 'models':
-      if (second === undefined) return only(method, 'GET', rawPath, { operation: 'models_list', surface });
+      if (second === undefined) return only(method, 'GET', rawPath, operation('models_list'));
       if (third === undefined && second.length > 0) {
-        return only(method, 'GET', rawPath, { operation: 'models_get', surface, modelId: decodePathSegment(second) });
+        return only(method, 'GET', rawPath, { ...operation('models_get'), modelId: decodePathSegment(second) });
       }
       break;
   }
   throw unknownPath(method, rawPath);
 }
 
+function operation(name: Operation): EndpointMatch {
+  return { operation: name, surface: OPERATION_SURFACE[name] };
+}
+
 function matchResponses(method: string, rawPath: string, id: string | undefined, action: string | undefined): EndpointMatch {
-  const surface: ApiSurface = 'openai';
-  if (id === undefined) return only(method, 'POST', rawPath, { operation: 'responses_create', surface });
+  if (id === undefined) return only(method, 'POST', rawPath, operation('responses_create'));
   if (!RESPONSE_ID.test(id)) {
     throw new InvalidRequestError(`${JSON.stringify(id.slice(0, 80))} is not a response id (expected resp_ followed by letters and digits).`, {
       code: 'invalid_response_id',
@@ -85,19 +118,19 @@ function matchResponses(method: string, rawPath: string, id: string | undefined,
       code: 'unsupported_endpoint',
     });
   }
-  if (action === 'cancel') return only(method, 'POST', rawPath, { operation: 'responses_cancel', surface, responseId: id });
+  if (action === 'cancel') return only(method, 'POST', rawPath, { ...operation('responses_cancel'), responseId: id });
   if (action !== undefined) throw unknownPath(method, rawPath);
-  if (method === 'GET') return { operation: 'responses_get', surface, responseId: id };
-  if (method === 'DELETE') return { operation: 'responses_delete', surface, responseId: id };
+  if (method === 'GET') return { ...operation('responses_get'), responseId: id };
+  if (method === 'DELETE') return { ...operation('responses_delete'), responseId: id };
   throw methodNotAllowed(method, rawPath, 'GET, DELETE');
 }
 
-/** `/openai/v1/x` and `/anthropic/v1/x` are aliases of `/v1/x`, so Mantle-style base URLs work too. */
-function canonicalPath(rawPath: string): string {
+/** Splits `/openai/v1/x` and `/anthropic/v1/x` into their prefix and `/v1/x`; drops one trailing slash. */
+function splitPrefix(rawPath: string): { prefix: Prefix; path: string } {
   const path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
-  if (path.startsWith('/openai/v1/')) return path.slice('/openai'.length);
-  if (path.startsWith('/anthropic/v1/')) return path.slice('/anthropic'.length);
-  return path;
+  if (path.startsWith('/openai/v1/')) return { prefix: 'openai', path: path.slice('/openai'.length) };
+  if (path.startsWith('/anthropic/v1/')) return { prefix: 'anthropic', path: path.slice('/anthropic'.length) };
+  return { prefix: undefined, path };
 }
 
 function only(method: string, allowed: string, rawPath: string, match: EndpointMatch): EndpointMatch {
@@ -109,6 +142,14 @@ function methodNotAllowed(method: string, rawPath: string, allowed: string): Gat
   return new GatewayError(405, 'method_not_allowed', `${method} is not allowed on ${truncate(rawPath)}; use ${allowed}.`, {
     code: 'method_not_allowed',
     headers: { allow: allowed },
+  });
+}
+
+/** An operation under the other surface's prefix: a misconfigured base URL, which Mantle would not serve either. */
+function wrongPrefix(method: string, rawPath: string, path: string): GatewayError {
+  const home = path.startsWith('/v1/messages') ? `/anthropic${path}` : `/openai${path}`;
+  return new GatewayError(404, 'not_found', `Unknown endpoint ${method} ${truncate(rawPath)}; this operation is served on ${truncate(path)} and ${truncate(home)}.`, {
+    code: 'unknown_endpoint',
   });
 }
 

@@ -17,6 +17,8 @@ describe('matchEndpoint', () => {
     ['POST', '/anthropic/v1/messages/count_tokens', { operation: 'count_tokens', surface: 'anthropic' }],
     ['GET', '/v1/models', { operation: 'models_list' }],
     ['GET', '/openai/v1/models/gpt-55-bedrock', { operation: 'models_get', modelId: 'gpt-55-bedrock' }],
+    ['GET', '/anthropic/v1/models', { operation: 'models_list', surface: 'openai' }],
+    ['GET', '/anthropic/v1/models/claude', { operation: 'models_get', modelId: 'claude' }],
   ])('maps %s %s', (method, path, expected) => {
     expect(matchEndpoint(method, path)).toMatchObject(expected);
   });
@@ -31,6 +33,11 @@ describe('matchEndpoint', () => {
     ['GET', '/v1/responses/resp_..%2F..%2Fadmin', 400, 'invalid_response_id'],
     ['GET', `/v1/responses/${RESPONSE_ID}/input_items`, 400, 'unsupported_endpoint'],
     ['GET', '/v1/models/%E0%A4%A', 400, 'invalid_path'],
+    ['POST', '/openai/v1/messages', 404, 'unknown_endpoint'],
+    ['POST', '/openai/v1/messages/count_tokens', 404, 'unknown_endpoint'],
+    ['POST', '/anthropic/v1/chat/completions', 404, 'unknown_endpoint'],
+    ['POST', '/anthropic/v1/responses', 404, 'unknown_endpoint'],
+    ['GET', `/anthropic/v1/responses/${RESPONSE_ID}`, 404, 'unknown_endpoint'],
   ])('rejects %s %s with %i', (method, path, status, code) => {
     let caught: unknown;
     try {
@@ -42,6 +49,11 @@ describe('matchEndpoint', () => {
     expect(caught).toMatchObject({ status, code });
   });
 
+  it('names where an operation under the other surface\'s prefix is served', () => {
+    expect(() => matchEndpoint('POST', '/openai/v1/messages')).toThrow('served on /v1/messages and /anthropic/v1/messages');
+    expect(() => matchEndpoint('POST', '/anthropic/v1/chat/completions')).toThrow('served on /v1/chat/completions and /openai/v1/chat/completions');
+  });
+
   it('names the allowed methods on a 405', () => {
     expect(() => matchEndpoint('GET', '/v1/messages')).toThrow(expect.objectContaining({ headers: { allow: 'POST' } }));
   });
@@ -51,6 +63,9 @@ describe('matchEndpoint', () => {
     ['/anthropic/v1/unknown', 'anthropic'],
     ['/v1/chat/completions', 'openai'],
     ['/nowhere', 'openai'],
+    ['/openai/v1/messages', 'anthropic'],
+    ['/anthropic/v1/chat/completions', 'openai'],
+    ['/anthropic/v1/responses/resp_x', 'openai'],
   ])('answers %s in the %s envelope', (path, surface) => {
     expect(surfaceOf(path)).toBe(surface);
   });
