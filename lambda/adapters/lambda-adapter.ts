@@ -1,7 +1,9 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import type { Gateway, Invocation } from '../core/index.js';
+import { surfaceOf, type Gateway, type Invocation } from '../core/index.js';
+import { renderError } from '../core/render-error.js';
+import { asGatewayError, toInboundRequest } from './inbound-request.js';
 import type { FunctionUrlEvent, HttpResponseStreamFactory, LambdaContextLike, StreamingHandler } from './lambda-runtime-types.js';
 
 /**
@@ -27,7 +29,8 @@ export function createFunctionUrlHandler(
     const abort = (): void => controller.abort();
     responseStream.once('close', abort);
     responseStream.once('error', abort);
-    const response = await gateway(toRequest(event, controller.signal), toInvocation(event, context, receivedAt));
+    const invocation = toInvocation(event, context, receivedAt);
+    const response = await respond(gateway, event, controller.signal, invocation);
     const stream = httpResponseStream.from(responseStream, {
       statusCode: response.status,
       headers: Object.fromEntries(response.headers),
@@ -58,20 +61,31 @@ function toInvocation(event: FunctionUrlEvent, context: LambdaContextLike, recei
   };
 }
 
+/**
+ * The gateway's answer, or an API-shaped error when the event holds what no Request can (a TRACE method, a header
+ * value above U+00FF): the prelude must be written in every case, or the function URL answers a bare 502.
+ */
+async function respond(gateway: Gateway, event: FunctionUrlEvent, signal: AbortSignal, invocation: Invocation): Promise<Response> {
+  try {
+    return await gateway(toRequest(event, signal), invocation);
+  } catch (error) {
+    return renderError(asGatewayError(error), surfaceOf(event.rawPath ?? '/'));
+  }
+}
+
 function toRequest(event: FunctionUrlEvent, signal: AbortSignal): Request {
   const host = event.requestContext.domainName ?? event.headers?.['host'] ?? 'lambda-url.invalid';
   const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
-  const method = event.requestContext.http.method;
-  const headers = new Headers();
+  const headers: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value !== undefined) headers.set(name, value);
+    if (value !== undefined) headers.push([name, value]);
   }
-  const hasBody = event.body !== undefined && method !== 'GET' && method !== 'HEAD';
-  const body = hasBody ? (event.isBase64Encoded ? Buffer.from(event.body!, 'base64') : event.body!) : undefined;
-  return new Request(`https://${host}${event.rawPath}${query}`, {
-    method,
+  const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
+  return toInboundRequest({
+    method: event.requestContext.http.method,
+    url: `https://${host}${event.rawPath}${query}`,
     headers,
-    ...(body !== undefined ? { body: body as unknown as BodyInit } : {}),
+    ...(body !== undefined ? { body } : {}),
     signal,
   });
 }

@@ -3,9 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GatewayError } from '../domain/errors.js';
+import { GatewayError, InvalidRequestError } from '../domain/errors.js';
 import { renderError } from '../core/render-error.js';
-import { surfaceOf, type Gateway } from '../core/index.js';
+import { surfaceOf, type Gateway, type Invocation } from '../core/index.js';
+import { asGatewayError, toInboundRequest } from './inbound-request.js';
+import { answerSocketLevelErrors } from './socket-errors.js';
 
 /** A function URL accepts at most 6 MB; the local server holds callers to the same limit. */
 export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -26,7 +28,9 @@ export interface LocalServerOptions {
 
 /** Serves the gateway over HTTP for local runs, the demo and tests. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const server = createServer(createNodeListener(options.gateway));
+  // A missing Host is answered by the listener, in the API envelope, rather than by node with an empty 400.
+  const server = createServer({ requireHostHeader: false }, createNodeListener(options.gateway));
+  answerSocketLevelErrors(server);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -58,21 +62,14 @@ export function createNodeListener(gateway: Gateway): (req: IncomingMessage, res
 }
 
 async function handle(gateway: Gateway, req: IncomingMessage, res: ServerResponse, signal: AbortSignal, receivedAt: number): Promise<void> {
-  const path = req.url ?? '/';
+  const target = req.url ?? '/';
   let response: Response;
-  const body = await readBody(req);
-  if (body === undefined) {
-    response = renderError(new GatewayError(413, 'request_too_large', `The request body exceeds ${MAX_REQUEST_BYTES} bytes.`, { code: 'request_too_large' }), surfaceOf(path));
+  try {
+    response = await respond(gateway, req, signal, { requestId: randomUUID(), receivedAt, reportsDisconnect: true });
+  } catch (error) {
+    response = renderError(asGatewayError(error), surfaceOf(target.startsWith('/') ? target : '/'));
+    // The rest of the request (a body not read, a message not understood) cannot be trusted on this connection.
     res.setHeader('connection', 'close');
-  } else {
-    const method = req.method ?? 'GET';
-    const request = new Request(`http://${req.headers.host ?? 'localhost'}${path}`, {
-      method,
-      headers: toHeaders(req),
-      ...(method !== 'GET' && method !== 'HEAD' ? { body: body as unknown as BodyInit } : {}),
-      signal,
-    });
-    response = await gateway(request, { requestId: randomUUID(), receivedAt, reportsDisconnect: true });
   }
   res.writeHead(response.status, Object.fromEntries(response.headers));
   if (!response.body) {
@@ -81,6 +78,40 @@ async function handle(gateway: Gateway, req: IncomingMessage, res: ServerRespons
   }
   await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
 }
+
+/** Checks the request line and Host before reading the body, then hands a web Request to the gateway. */
+async function respond(gateway: Gateway, req: IncomingMessage, signal: AbortSignal, invocation: Invocation): Promise<Response> {
+  const target = req.url ?? '/';
+  // Absolute-form is for proxies and asterisk-form for server-wide OPTIONS; the gateway serves paths only.
+  if (!target.startsWith('/')) throw new InvalidRequestError('The request target must be a path (origin-form, starting with /).', { code: 'invalid_path' });
+  const host = requestHost(req);
+  const body = await readBody(req);
+  if (body === undefined) {
+    throw new GatewayError(413, 'request_too_large', `The request body exceeds ${MAX_REQUEST_BYTES} bytes.`, { code: 'request_too_large' });
+  }
+  const request = toInboundRequest({ method: req.method ?? 'GET', url: `http://${host}${target}`, headers: headerPairs(req.rawHeaders), body, signal });
+  return gateway(request, invocation);
+}
+
+/**
+ * RFC 9112 section 3.2: an HTTP/1.1 request needs exactly one valid Host. A Host such as `a/b` would also move the
+ * path the gateway sees, so only a host name or address with an optional port passes.
+ */
+function requestHost(req: IncomingMessage): string {
+  let count = 0;
+  for (let index = 0; index < req.rawHeaders.length; index += 2) {
+    if (req.rawHeaders[index]!.toLowerCase() === 'host') count++;
+  }
+  const host = req.headers.host;
+  if (host === undefined && count === 0 && req.httpVersion === '1.0') return 'localhost';
+  if (host === undefined || count !== 1 || !HOST.test(host)) {
+    throw new InvalidRequestError('The request needs exactly one Host header holding a host name or address and an optional port.', { code: 'invalid_host' });
+  }
+  return host;
+}
+
+/** reg-name, IPv4 or bracketed IPv6 literal, then an optional port. */
+const HOST = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
 
 /** Reads the whole body (SigV4 signs its hash), or undefined once it passes the size limit. */
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
@@ -94,9 +125,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }
 
-function toHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let index = 0; index < raw.length; index += 2) headers.append(raw[index]!, raw[index + 1]!);
-  return headers;
+function* headerPairs(raw: readonly string[]): Iterable<readonly [string, string]> {
+  for (let index = 0; index < raw.length; index += 2) yield [raw[index]!, raw[index + 1]!];
 }

@@ -100,3 +100,52 @@ describe('createFunctionUrlHandler', () => {
     expect(cancelled).toBe(true);
   });
 });
+
+describe('createFunctionUrlHandler with events no Request can hold', () => {
+  const untouched: Gateway = async () => {
+    throw new Error('the gateway must not be called');
+  };
+
+  it.each([
+    ['TRACE', 405, 'openai', { requestContext: { domainName: 'abc.lambda-url.us-east-2.on.aws', http: { method: 'TRACE' } } }],
+    ['CONNECT', 405, 'openai', { requestContext: { domainName: 'abc.lambda-url.us-east-2.on.aws', http: { method: 'CONNECT' } } }],
+    ['an invalid header name', 400, 'openai', { headers: { 'bad name': 'x' } }],
+    ['a header value holding a NUL on Messages', 400, 'anthropic', { rawPath: '/v1/messages', headers: { 'x-note': 'a\u0000b' } }],
+  ] as Array<[string, number, string, Partial<FunctionUrlEvent>]>)('answers %s with %i in the API envelope, prelude first', async (_name, status, surface, overrides) => {
+    const stream = new FakeResponseStream();
+    await createFunctionUrlHandler(untouched, fakeHttpResponseStream)(event(overrides), stream, CONTEXT);
+    const { prelude, body } = stream.parse();
+    expect(prelude).toMatchObject({ statusCode: status, headers: { 'content-type': 'application/json' } });
+    const json = JSON.parse(body);
+    if (surface === 'anthropic') expect(json).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    else expect(json.error).toMatchObject({ type: 'invalid_request_error', message: expect.any(String) });
+    expect(stream.writableFinished).toBe(true);
+  });
+
+  it('keeps a header value above U+00FF (a CDN\'s UTF-8 geo header) as its UTF-8 bytes instead of failing', async () => {
+    let seen: string | null = null;
+    const gateway: Gateway = async (request) => {
+      seen = request.headers.get('cf-ipcity');
+      return new Response('ok');
+    };
+    const stream = new FakeResponseStream();
+    await createFunctionUrlHandler(gateway, fakeHttpResponseStream)(event({ headers: { 'cf-ipcity': 'Srīperumbūdūr \u{1f600}' } }), stream, CONTEXT);
+    expect(stream.parse().prelude?.statusCode).toBe(200);
+    expect(Buffer.from(seen!, 'latin1').toString('utf8')).toBe('Srīperumbūdūr \u{1f600}');
+  });
+
+  it('names the methods it serves on a 405', async () => {
+    const stream = new FakeResponseStream();
+    await createFunctionUrlHandler(untouched, fakeHttpResponseStream)(event({ requestContext: { http: { method: 'TRACE' } } }), stream, CONTEXT);
+    expect(stream.parse().prelude?.headers).toMatchObject({ allow: 'GET, POST, DELETE' });
+  });
+
+  it('answers 500 in the API envelope, prelude first, when the gateway itself throws', async () => {
+    const stream = new FakeResponseStream();
+    await createFunctionUrlHandler(async () => { throw new Error('boom'); }, fakeHttpResponseStream)(event(), stream, CONTEXT);
+    const { prelude, body } = stream.parse();
+    expect(prelude?.statusCode).toBe(500);
+    expect(JSON.parse(body).error.type).toBe('server_error');
+    expect(body).not.toContain('boom');
+  });
+});

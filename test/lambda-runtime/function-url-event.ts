@@ -5,6 +5,7 @@
  * Why not reuse a library: the point of the harness is to check our adapter against the event
  * shape AWS documents, so the shape is written out here field by field.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 
@@ -108,16 +109,27 @@ export function toFunctionUrlEvent(
   return event;
 }
 
-/** Lower-cases header names and joins repeated headers with commas, as function URLs do. */
+/**
+ * Lower-cases header names and joins repeated headers with commas, as function URLs do. Values arrive as UTF-8
+ * text in the event (AWS fronts decode header bytes as UTF-8, so `Srīperumbūdūr` holds characters above U+00FF),
+ * while node:http hands them over as latin1: re-decode the bytes when they are valid UTF-8.
+ */
 function joinHeaders(rawHeaders: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
-    const value = rawHeaders[i + 1]!;
+    const value = asUtf8(rawHeaders[i + 1]!);
     const previous = headers[name];
     headers[name] = previous === undefined ? value : `${previous}${name === 'cookie' ? '; ' : ','}${value}`;
   }
   return headers;
+}
+
+function asUtf8(latin1: string): string {
+  // Pure ASCII (nearly every header) reads the same either way.
+  if (!/[^\x00-\x7f]/.test(latin1)) return latin1;
+  const bytes = Buffer.from(latin1, 'latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : latin1;
 }
 
 function splitTarget(target: string): { rawPath: string; rawQueryString: string } {

@@ -16,6 +16,7 @@ import { toParameters } from '../../lambda/config-store/parameter-layout.js';
 import { synthGatewayAsset } from '../cdk/synth-asset.js';
 import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
 import { CALLER_KEY } from '../support/e2e.js';
+import { rawRequest } from '../support/raw-http.js';
 import { runUnderRic, type LambdaUnderRic } from './run-under-ric.js';
 
 const PREFIX = '/mantle-gateway';
@@ -102,6 +103,28 @@ describe('the CDK-bundled gateway under the real Lambda runtime', () => {
     const error = await client.chat.completions.create({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).error).toMatchObject({ message: 'Slow down.' });
+  });
+
+  it.each([
+    ['TRACE', 'TRACE /v1/models HTTP/1.1', 405, 'openai'],
+    ['TRACE on Messages', 'TRACE /v1/messages HTTP/1.1', 405, 'anthropic'],
+  ])('answers %s (%s) with an API-shaped %i, not a bare 502 and an invocation error', async (_name, requestLine, status, surface) => {
+    const reply = await rawRequest(lambda.url, `${requestLine}\r\nHost: gateway\r\nConnection: close\r\n\r\n`);
+    expect(reply.status).toBe(status);
+    expect(reply.headers['content-type']).toBe('application/json');
+    const json = JSON.parse(reply.body);
+    if (surface === 'anthropic') expect(json).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    else expect(json.error).toMatchObject({ code: 'method_not_allowed' });
+    expect(await lambda.invocations.at(-1)!.outcome).toEqual({ kind: 'streamed' });
+  });
+
+  it('serves a request whose header holds characters above U+00FF (a CDN\'s UTF-8 geo header)', async () => {
+    const body = JSON.stringify({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'from Srīperumbūdūr' }] });
+    const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\ncf-ipcity: Srīperumbūdūr\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+    const reply = await rawRequest(lambda.url, Buffer.concat([Buffer.from(head, 'utf8'), Buffer.from(body)]));
+    expect(lambda.invocations.at(-1)!.event.headers['cf-ipcity']).toBe('Srīperumbūdūr');
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body).choices[0].message.content).toBe('Echo: from Srīperumbūdūr');
   });
 
   // Last: the stalled upstream keeps this invocation busy until the runtime is stopped.

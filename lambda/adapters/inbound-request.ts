@@ -1,0 +1,83 @@
+import { GatewayError, InvalidRequestError } from '../domain/errors.js';
+
+/**
+ * Builds the web-standard Request both adapters hand to the gateway, or throws a GatewayError the adapter renders
+ * in the API envelope. `new Request()` throws a bare TypeError on what a hostile or broken client can send (the
+ * methods CONNECT, TRACE and TRACK, a header value above U+00FF, an invalid URL); uncaught, that was an empty
+ * reply from the local server and a bare 502 plus an invocation error from the function URL.
+ */
+export interface InboundRequestParts {
+  readonly method: string;
+  /** Absolute URL (scheme, host and origin-form target). */
+  readonly url: string;
+  readonly headers: Iterable<readonly [string, string]>;
+  /** Ignored on GET and HEAD, which have no body. */
+  readonly body?: Uint8Array | string;
+  readonly signal: AbortSignal;
+}
+
+/** The methods the gateway serves on some path; the gateway answers 405 per path for the rest. */
+export const SERVED_METHODS = 'GET, POST, DELETE';
+
+/** Methods the Fetch standard forbids (a Request cannot carry them) and that no API endpoint uses. */
+const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/** RFC 9110 token: a method is one. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * @throws GatewayError 405 for a method no endpoint takes (with `Allow`), 400 for a header or URL that cannot be
+ * represented.
+ */
+export function toInboundRequest(parts: InboundRequestParts): Request {
+  const { method } = parts;
+  if (!TOKEN.test(method) || FORBIDDEN_METHODS.has(method.toUpperCase())) throw unservedMethod(method);
+  const headers = new Headers();
+  for (const [name, value] of parts.headers) appendHeader(headers, name, value);
+  const hasBody = parts.body !== undefined && method !== 'GET' && method !== 'HEAD';
+  try {
+    return new Request(parts.url, {
+      method,
+      headers,
+      ...(hasBody ? { body: parts.body as unknown as BodyInit } : {}),
+      signal: parts.signal,
+    });
+  } catch {
+    throw new InvalidRequestError('The request target is not a valid URL path.', { code: 'invalid_path' });
+  }
+}
+
+/**
+ * Function URLs (like ALB and API Gateway) decode header bytes as UTF-8, so a value can hold characters above
+ * U+00FF that a Headers object refuses. CDNs add such headers (Cloudflare's `cf-ipcity: Srīperumbūdūr`), and the
+ * gateway reads only a few allow-listed ones: failing the request would turn away callers for a header nobody
+ * reads. Such a value is kept as its UTF-8 bytes, which is what went over the wire and what node:http shows.
+ * Only the rare failing header pays for the retry.
+ */
+function appendHeader(headers: Headers, name: string, value: string): void {
+  try {
+    headers.append(name, value);
+    return;
+  } catch {
+    // fall through: a value above U+00FF, or a name or value no HTTP message can carry
+  }
+  try {
+    headers.append(name, Buffer.from(value, 'utf8').toString('latin1'));
+  } catch {
+    throw new InvalidRequestError(`The request header ${JSON.stringify(name.slice(0, 60))} has a name or value that is not valid in HTTP.`, {
+      code: 'invalid_header',
+    });
+  }
+}
+
+export function unservedMethod(method: string): GatewayError {
+  return new GatewayError(405, 'method_not_allowed', `${JSON.stringify(method.slice(0, 20))} is not a method this gateway serves; it serves ${SERVED_METHODS}.`, {
+    code: 'method_not_allowed',
+    headers: { allow: SERVED_METHODS },
+  });
+}
+
+/** Anything an adapter caught: a GatewayError as it is, else a 500 that names nothing internal. */
+export function asGatewayError(error: unknown): GatewayError {
+  return error instanceof GatewayError ? error : new GatewayError(500, 'internal', 'The gateway failed to handle this request.', { code: 'internal_error', cause: error });
+}
