@@ -69,7 +69,7 @@ async function respond(gateway: Gateway, event: FunctionUrlEvent, signal: AbortS
   try {
     return await gateway(toRequest(event, signal), invocation);
   } catch (error) {
-    return renderError(asGatewayError(error), surfaceOf(event.rawPath ?? '/'));
+    return renderError(asGatewayError(error), surfaceOf(event.rawPath ?? '/'), invocation.requestId);
   }
 }
 

@@ -63,11 +63,12 @@ export function createNodeListener(gateway: Gateway): (req: IncomingMessage, res
 
 async function handle(gateway: Gateway, req: IncomingMessage, res: ServerResponse, signal: AbortSignal, receivedAt: number): Promise<void> {
   const target = req.url ?? '/';
+  const invocation: Invocation = { requestId: randomUUID(), receivedAt, reportsDisconnect: true };
   let response: Response;
   try {
-    response = await respond(gateway, req, signal, { requestId: randomUUID(), receivedAt, reportsDisconnect: true });
+    response = await respond(gateway, req, signal, invocation);
   } catch (error) {
-    response = renderError(asGatewayError(error), surfaceOf(target.startsWith('/') ? target : '/'));
+    response = renderError(asGatewayError(error), surfaceOf(target.startsWith('/') ? target : '/'), invocation.requestId);
     // The rest of the request (a body not read, a message not understood) cannot be trusted on this connection.
     res.setHeader('connection', 'close');
   }

@@ -70,14 +70,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   return async (request, invocation = localInvocation()) => {
     const facts = newRequestFacts();
-    const response = await handle(request, { ...context, facts }, options);
+    const response = await handle(request, { ...context, facts }, options, invocation.requestId);
     if (options.records) return recordResponse(response, facts, invocation, request.signal, options.records);
     response.headers.set('x-request-id', invocation.requestId);
     return response;
   };
 }
 
-async function handle(request: Request, context: ForwardContext, options: GatewayOptions): Promise<Response> {
+async function handle(request: Request, context: ForwardContext, options: GatewayOptions, requestId: string): Promise<Response> {
   const url = new URL(request.url);
   let surface: ApiSurface = surfaceOf(url.pathname);
   try {
@@ -88,9 +88,9 @@ async function handle(request: Request, context: ForwardContext, options: Gatewa
     if (snapshot.revision !== undefined) context.facts.configRevision = snapshot.revision;
     return await dispatch(match, request, url, snapshot.routes, context);
   } catch (error) {
-    const gatewayError = asGatewayError(error, options.log, url.pathname);
+    const gatewayError = asGatewayError(error, options.log, url.pathname, requestId);
     noteGatewayError(context.facts, gatewayError);
-    return renderError(gatewayError, surface);
+    return renderError(gatewayError, surface, requestId);
   }
 }
 
@@ -139,13 +139,14 @@ function jsonResponse(json: string): Response {
   return new Response(json, { status: 200, headers: { 'content-type': 'application/json' } });
 }
 
-function asGatewayError(error: unknown, log: GatewayErrorLog | undefined, path: string): GatewayError {
+/** Server errors are logged with their details and the request id; callers see a generic message and that id. */
+function asGatewayError(error: unknown, log: GatewayErrorLog | undefined, path: string, requestId: string): GatewayError {
   const gatewayError =
     error instanceof GatewayError
       ? error
       : new GatewayError(500, 'internal', 'The gateway failed to handle this request.', { code: 'internal_error', cause: error });
   if (gatewayError.status >= 500) {
-    log?.error(gatewayError.message, { path, status: gatewayError.status, code: gatewayError.code, cause: describe(gatewayError.cause) });
+    log?.error(gatewayError.message, { requestId, path, status: gatewayError.status, code: gatewayError.code, cause: describe(gatewayError.cause) });
   }
   return gatewayError;
 }

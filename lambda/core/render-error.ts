@@ -29,20 +29,34 @@ const ANTHROPIC_TYPE: Record<GatewayErrorKind, string> = {
   internal: 'api_error',
 };
 
-/** Renders a gateway-made error as a JSON response in the caller's API envelope. */
-export function renderError(error: GatewayError, surface: ApiSurface): Response {
+/**
+ * What callers read of a gateway-made server error whose own message is for operators (SSM prefixes, SDK error
+ * names, token references). Upstream failures (502, 504) keep theirs: they were written for callers and name no
+ * more than a network error code.
+ */
+const CALLER_MESSAGE: Partial<Record<GatewayErrorKind, string>> = {
+  internal: 'The gateway failed to handle this request.',
+  config_unavailable: 'The gateway cannot serve requests right now; try again shortly.',
+};
+
+/**
+ * Renders a gateway-made error as a JSON response in the caller's API envelope. A 5xx names the request id, which
+ * the error log line carries next to the details.
+ *
+ * @param requestId the invocation's id (Lambda's request id, or the local server's); generated when absent
+ */
+export function renderError(error: GatewayError, surface: ApiSurface, requestId: string = generatedRequestId()): Response {
+  const message = error.status >= 500 ? `${CALLER_MESSAGE[error.kind] ?? error.message} (request id ${requestId})` : error.message;
   const body =
     surface === 'anthropic'
-      ? {
-          type: 'error',
-          error: { type: ANTHROPIC_TYPE[error.kind], message: error.message },
-          request_id: `req_gw_${randomUUID().replaceAll('-', '')}`,
-        }
-      : {
-          error: { message: error.message, type: OPENAI_TYPE[error.kind], param: error.param ?? null, code: error.code ?? null },
-        };
+      ? { type: 'error', error: { type: ANTHROPIC_TYPE[error.kind], message }, request_id: requestId }
+      : { error: { message, type: OPENAI_TYPE[error.kind], param: error.param ?? null, code: error.code ?? null } };
   return new Response(JSON.stringify(body), {
     status: error.status,
-    headers: { 'content-type': 'application/json', ...error.headers },
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...error.headers },
   });
+}
+
+function generatedRequestId(): string {
+  return `req_gw_${randomUUID().replaceAll('-', '')}`;
 }

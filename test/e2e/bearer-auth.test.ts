@@ -12,12 +12,19 @@ describe('a bearer-auth provider (Bedrock API key)', () => {
   let sim: MantleSimulator;
   let gateway: LocalServer;
   let client: OpenAI;
+  const logged: Array<{ message: string; details: Record<string, unknown> }> = [];
 
   beforeAll(async () => {
     sim = await startMantleSimulator({ region: 'us-east-2', credentials: [], bearerTokens: [TOKEN] });
     const config = await loadConfigFile('config/examples/gpt55-bearer.yaml');
     const pointed = { ...config, providers: config.providers.map((provider) => ({ ...provider, endpoint: sim.url })) };
-    gateway = await startLocalServer({ gateway: createAwsGateway({ config: staticConfigSource(pointed), credentials: async () => { throw new Error('bearer routes must not sign'); } }) });
+    gateway = await startLocalServer({
+      gateway: createAwsGateway({
+        config: staticConfigSource(pointed),
+        credentials: async () => { throw new Error('bearer routes must not sign'); },
+        log: { error: (message, details) => logged.push({ message, details }) },
+      }),
+    });
     client = openaiClient(gateway.url);
   });
   afterEach(() => {
@@ -38,11 +45,15 @@ describe('a bearer-auth provider (Bedrock API key)', () => {
     expect(JSON.stringify(upstream.headers)).not.toContain(CALLER_KEY);
   });
 
-  it('answers 500 naming the missing variable, not a value, when the key is not set', async () => {
+  it('answers 500 with a generic message and a request id when the key is not set; the log names the variable', async () => {
     const before = sim.requests.length;
     const error = await client.responses.create({ model: 'gpt-55-bedrock', input: 'x' }).catch((caught: unknown) => caught);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(500);
-    expect((error as Error).message).toContain('env.AWS_BEARER_TOKEN_BEDROCK is not set');
+    const message = (error as Error).message;
+    expect(message).not.toContain('AWS_BEARER_TOKEN_BEDROCK');
+    const requestId = /request id ([\w-]+)/.exec(message)?.[1];
+    expect(requestId).toBeDefined();
+    expect(logged.at(-1)).toEqual({ message: expect.stringContaining('env.AWS_BEARER_TOKEN_BEDROCK is not set'), details: expect.objectContaining({ requestId, status: 500 }) });
     expect(sim.requests.length).toBe(before);
   });
 });

@@ -67,7 +67,7 @@ describe('gateway-made errors', () => {
     const before = allUpstreamRequests(env).length;
     const response = await post(path, body);
     expect(response.status).toBe(status);
-    expect(response.json).toMatchObject({ type: 'error', error: { type, message: expect.any(String) }, request_id: expect.stringMatching(/^req_/) });
+    expect(response.json).toMatchObject({ type: 'error', error: { type, message: expect.any(String) }, request_id: expect.stringMatching(/^[\w-]{16,}$/) });
     expect(allUpstreamRequests(env).length).toBe(before);
   });
 
