@@ -25,6 +25,22 @@ export const AUTH_HEADERS: ReadonlySet<string> = new Set([
 /** Framing headers the HTTP client computes from the body and URL. */
 export const FRAMING_HEADERS: ReadonlySet<string> = new Set(['host', 'content-length']);
 
+/**
+ * Headers the gateway sets on every upstream request from the body, the caller or itself, with why a route may
+ * not override them. An `Expect: 100-continue` makes the HTTP client (undici) throw, so every request on the
+ * route would fail; a content or encoding header would mislabel the caller's body or the bytes passed back.
+ */
+const GATEWAY_SET_HEADERS: ReadonlyMap<string, string> = new Map([
+  ['expect', 'the gateway sends the whole body at once, and the HTTP client refuses Expect'],
+  ['content-type', "the gateway sends the caller's JSON body as is (application/json)"],
+  ['content-encoding', "the gateway sends the caller's JSON body as is (application/json)"],
+  ['accept-encoding', 'the gateway asks Mantle for uncompressed bytes, which it passes through unchanged'],
+  ['accept', 'it is taken from the caller (JSON or an event stream)'],
+  ['user-agent', 'the gateway identifies itself to Mantle'],
+  ['anthropic-version', 'it is taken from the caller (default 2023-06-01)'],
+  ['anthropic-beta', "set compatibility.aws_bedrock.anthropic_betas instead; callers' flags are filtered against it"],
+]);
+
 /** True for `x-amz-*`: SigV4 and AWS metadata, never caller- or admin-supplied. */
 export function isAwsHeader(lowerCaseName: string): boolean {
   return lowerCaseName.startsWith('x-amz-');
@@ -37,5 +53,5 @@ export function reservedHeaderReason(name: string): string | undefined {
   if (lower === 'host') return 'host is set from the provider endpoint';
   if (FRAMING_HEADERS.has(lower)) return 'it is computed from the body';
   if (HOP_BY_HOP_HEADERS.has(lower)) return 'it is a hop-by-hop header';
-  return undefined;
+  return GATEWAY_SET_HEADERS.get(lower);
 }

@@ -121,6 +121,20 @@ describe('validateGatewayConfig', () => {
     expect(issuesOf(raw).join('\n')).toContain(expected);
   });
 
+  it.each([
+    ['Expect', '100-continue', 'the gateway sends the whole body at once'],
+    ['Content-Encoding', 'gzip', 'the gateway sends the caller\'s JSON body as is'],
+    ['content-type', 'text/plain', 'the gateway sends the caller\'s JSON body as is'],
+    ['Accept-Encoding', 'gzip', 'the gateway asks Mantle for uncompressed bytes'],
+    ['Accept', 'text/html', 'it is taken from the caller'],
+    ['User-Agent', 'my-agent/1', 'the gateway identifies itself'],
+    ['anthropic-version', '2023-01-01', 'it is taken from the caller'],
+    ['anthropic-beta', 'some-beta', 'set compatibility.aws_bedrock.anthropic_betas instead'],
+  ])('rejects extra_headers setting %s, which the gateway owns, naming model, route and field', (name, value, reason) => {
+    const route = name.startsWith('anthropic') ? messagesRoute({ extra_headers: { [name]: value } }) : responsesRoute({ extra_headers: { [name]: value } });
+    expect(issuesOf(config([{ id: 'm', routes: [route] }])).join('\n')).toContain(`model "m" route 0: extra_headers.${name} is not allowed: ${reason}`);
+  });
+
   it('never echoes an inline bearer token in its message', () => {
     expect(issuesOf(config([], [provider({ auth: { mode: 'bearer', token: 'ABSKsecretvalue' } })])).join('\n')).not.toContain('ABSKsecretvalue');
   });
