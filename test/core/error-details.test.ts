@@ -39,7 +39,7 @@ function withSsmToken(base: GatewayConfig): GatewayConfig {
 
 /** What the SSM store throws before it ever loaded a configuration. */
 const unavailable: ConfigSource = {
-  routeTable: () => {
+  snapshot: () => {
     throw new GatewayError(503, 'config_unavailable', 'The gateway has no usable route configuration yet: reading SSM failed (AccessDeniedException) (SSM prefix /mantle-gateway-secret-stage).', { code: 'config_unavailable' });
   },
 };
