@@ -4,6 +4,8 @@ import type { RequestRecordSink } from './observe/request-record.js';
 import { createUpstreamAuthorizer } from './upstream/authorize.js';
 import { createSsmSecureStringReader } from './upstream/bearer-token.js';
 import { MantleSigner, type CredentialProvider } from './upstream/sigv4.js';
+import { resilienceFromEnvironment } from './resilience-environment.js';
+import type { RetrySettings } from './attempts/retry-settings.js';
 
 export interface AwsGatewayOptions {
   readonly config: ConfigSource;
@@ -14,6 +16,12 @@ export interface AwsGatewayOptions {
   readonly credentials?: CredentialProvider;
   /** @default GATEWAY_UPSTREAM_TIMEOUT_MS, else 600000 */
   readonly headersTimeoutMs?: number;
+  /** @default from GATEWAY_RETRY_* and GATEWAY_ROUTE_COOLDOWN_SECONDS, else DEFAULT_RETRY_SETTINGS */
+  readonly retry?: Partial<RetrySettings>;
+  /** Backoff jitter and weighted route order. @default Math.random */
+  readonly random?: () => number;
+  /** @default GATEWAY_STREAM_IDLE_TIMEOUT_SECONDS, else 60 s */
+  readonly streamIdleTimeoutMs?: number;
 }
 
 /**
@@ -23,11 +31,19 @@ export interface AwsGatewayOptions {
 export function createAwsGateway(options: AwsGatewayOptions): Gateway {
   const signer = new MantleSigner(options.credentials ?? defaultProvider());
   const timeoutFromEnv = Number(process.env['GATEWAY_UPSTREAM_TIMEOUT_MS']);
+  const resilience = resilienceFromEnvironment();
   return createGateway({
     config: options.config,
     authorize: createUpstreamAuthorizer(signer, createSsmSecureStringReader()),
     headersTimeoutMs: options.headersTimeoutMs ?? (timeoutFromEnv > 0 ? timeoutFromEnv : 600_000),
+    retry: { ...resilience.retry, ...options.retry },
     ...(options.log ? { log: options.log } : {}),
     ...(options.records ? { records: options.records } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...optionalNumber('streamIdleTimeoutMs', options.streamIdleTimeoutMs ?? resilience.streamIdleTimeoutMs),
   });
+}
+
+function optionalNumber<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
 }

@@ -54,6 +54,16 @@ export interface DeploySettings {
    * regional). @default [] (the AWS managed `aws/ssm` key of each region)
    */
   readonly secureStringKeyArns: readonly string[];
+  /** Tries of one route before the next takes over (`GATEWAY_RETRY_ATTEMPTS_PER_ROUTE`). @default 3 */
+  readonly retryAttemptsPerRoute: number;
+  /** First backoff bound in ms, doubled per retry, full jitter (`GATEWAY_RETRY_BASE_DELAY_MS`). @default 250 */
+  readonly retryBaseDelayMs: number;
+  /** No new attempt starts this long after the first (`GATEWAY_RETRY_BUDGET_SECONDS`). @default 30 */
+  readonly retryBudgetSeconds: number;
+  /** How long an environment skips a route that failed a whole request (`GATEWAY_ROUTE_COOLDOWN_SECONDS`). @default 30 */
+  readonly routeCooldownSeconds: number;
+  /** A started stream with no bytes for this long is ended with an in-band error (`GATEWAY_STREAM_IDLE_TIMEOUT_SECONDS`). @default 60 */
+  readonly streamIdleTimeoutSeconds: number;
 }
 
 /** Every problem in the deploy settings, one line each, naming the setting. */
@@ -234,6 +244,11 @@ export const DEPLOY_SETTINGS_SCHEMA: Schema = {
     default: [],
     parse: kmsKeyArns,
   },
+  retryAttemptsPerRoute: { description: 'tries of one route before the next route takes over', default: 3, parse: integer(1, 10, 'attempts') },
+  retryBaseDelayMs: { description: 'first retry backoff bound (doubled per retry, full jitter)', default: 250, parse: integer(0, 10_000, 'ms') },
+  retryBudgetSeconds: { description: 'no new attempt starts after this long', default: 30, parse: integer(0, 900, 'seconds') },
+  routeCooldownSeconds: { description: 'how long an environment skips a route that failed a whole request', default: 30, parse: integer(0, 3600, 'seconds') },
+  streamIdleTimeoutSeconds: { description: 'a started stream silent this long ends with an in-band error', default: 60, parse: integer(1, 900, 'seconds') },
 };
 
 export const DEPLOY_SETTING_NAMES = Object.keys(DEPLOY_SETTINGS_SCHEMA) as (keyof DeploySettings)[];

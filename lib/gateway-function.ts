@@ -100,6 +100,8 @@ export interface GatewayFunctionProps {
   readonly corsOrigins?: readonly string[];
   /** `GATEWAY_CONFIG_TTL_SECONDS`. @default 5 */
   readonly configTtlSeconds?: number;
+  /** Retry, fallback and stream-watch settings as environment variables (lib/resilience-environment.ts). @default {} (the gateway's defaults) */
+  readonly resilienceEnvironment?: Readonly<Record<string, string>>;
   /** Identifies the deployment in the function's description. @default 'prod' */
   readonly stage?: string;
   /** The handler module. @default lambda/handler.ts (export `handler`) */
@@ -141,6 +143,7 @@ export class GatewayFunction extends Construct {
         GATEWAY_SSM_PREFIX: props.ssmPrefix,
         GATEWAY_CONFIG_TTL_SECONDS: String(props.configTtlSeconds ?? 5),
         GATEWAY_UPSTREAM_TIMEOUT_MS: String(upstreamHeadersTimeoutMs(timeout)),
+        ...props.resilienceEnvironment,
         POWERTOOLS_SERVICE_NAME: 'mantle-gateway',
         // The `stage` dimension of the gateway's metrics (namespace MantleGateway).
         GATEWAY_STAGE: props.stage ?? 'prod',

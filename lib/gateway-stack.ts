@@ -2,6 +2,7 @@
  * One region's gateway, complete on its own: the route configuration in that region's SSM, the function and its
  * streaming URL, its role and log group. Regions share nothing, so one can be deployed or removed alone.
  */
+import { resilienceEnvironment } from './resilience-environment.js';
 import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { keyRegion, type DeploySettings } from './deploy-settings.js';
@@ -57,6 +58,7 @@ export class GatewayStack extends Stack {
       logRetention: settings.logRetentionDays,
       corsOrigins: settings.corsOrigins,
       configTtlSeconds: settings.configTtlSeconds,
+      resilienceEnvironment: resilienceEnvironment(settings),
       stage: settings.stage,
       ...(props.entry ? { entry: props.entry } : {}),
     });

@@ -9,6 +9,7 @@ export interface DeliveryControl {
   pacingMs: number;
   cutAfterEvents?: number;
   stallAfterEvents?: number;
+  failAfterEvents?: number;
 }
 
 interface QueuedFault {
@@ -22,7 +23,7 @@ export class FaultQueue {
   inject(fault: Fault): void {
     const times = fault.times ?? 1;
     if (!Number.isInteger(times) || times < 1) throw new RangeError(`Fault.times must be a positive integer, got ${times}`);
-    for (const key of ['cutAfterEvents', 'stallAfterEvents', 'delayMs'] as const) {
+    for (const key of ['cutAfterEvents', 'stallAfterEvents', 'failAfterEvents', 'delayMs'] as const) {
       const value = fault[key];
       if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
         throw new RangeError(`Fault.${key} must be a non-negative number, got ${value}`);
@@ -60,5 +61,6 @@ export function deliveryFor(pacingMs: number, fault: Fault | undefined): Deliver
   const control: DeliveryControl = { pacingMs };
   if (fault?.cutAfterEvents !== undefined) control.cutAfterEvents = fault.cutAfterEvents;
   if (fault?.stallAfterEvents !== undefined) control.stallAfterEvents = fault.stallAfterEvents;
+  if (fault?.failAfterEvents !== undefined) control.failAfterEvents = fault.failAfterEvents;
   return control;
 }

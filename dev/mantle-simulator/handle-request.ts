@@ -16,7 +16,7 @@ import type { DeliveryControl, FaultQueue } from './faults.js';
 import { newRequestId } from './ids.js';
 import { matchRoute, takesJsonBody } from './router.js';
 import type { Route } from './router.js';
-import { pause } from './sse.js';
+import { cutBySimulator, cutConnection, pause } from './sse.js';
 import { createChatCompletion } from './surfaces/chat.js';
 import { countTokens, createMessage } from './surfaces/messages.js';
 import type { ResponsesSurface } from './surfaces/responses.js';
@@ -45,7 +45,11 @@ export async function handleRequest(state: SimulatorState, req: IncomingMessage,
   res.setHeader('x-amzn-requestid', requestId);
   // Aborts pacing, fault delays and pending writes once the client (or close()) drops the connection.
   const controller = new AbortController();
-  res.on('close', () => controller.abort());
+  let recorded: RecordedRequest | undefined;
+  res.on('close', () => {
+    controller.abort();
+    if (recorded && !res.writableFinished && !cutBySimulator.has(res)) recorded.abortedByClient = true;
+  });
   const [rawPath = '/', rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s);
   const exchange: Exchange = {
     rawPath,
@@ -53,10 +57,11 @@ export async function handleRequest(state: SimulatorState, req: IncomingMessage,
     envelope: envelopeForPath(rawPath),
     requestId,
     delivery: { pacingMs: state.pacingMs },
+    onRecorded: (request) => (recorded = request),
   };
   let answer: Answer | undefined;
   try {
-    answer = await answerRequest(state, req, exchange, controller.signal);
+    answer = await answerRequest(state, req, res, exchange, controller.signal);
   } catch (error) {
     answer = errorAnswer(exchange, error);
   }
@@ -76,12 +81,14 @@ interface Exchange {
   requestId: string;
   /** Pacing, plus the cut or stall of the fault this request consumed. */
   delivery: DeliveryControl;
+  onRecorded: (request: RecordedRequest) => void;
 }
 
 /** Produces the answer, or `undefined` when the client went away before there was anyone to answer. */
 async function answerRequest(
   state: SimulatorState,
   req: IncomingMessage,
+  res: ServerResponse,
   exchange: Exchange,
   signal: AbortSignal,
 ): Promise<Answer | undefined> {
@@ -91,7 +98,9 @@ async function answerRequest(
   const { body, tooLarge } = await readBody(req);
   const auth = await authenticate({ method, rawPath, rawQuery, headers, body }, state.policy);
   const { region, identity } = auth;
-  state.requests.push({ method, path: rawPath, query: rawQuery, headers, body: body.toString('utf8'), region, identity });
+  const recorded: RecordedRequest = { method, path: rawPath, query: rawQuery, headers, body: body.toString('utf8'), region, identity, abortedByClient: false };
+  state.requests.push(recorded);
+  exchange.onRecorded(recorded);
   if (signal.aborted) return undefined;
   if (tooLarge) throw new SimulatorError(413, `Request body exceeds ${MAX_BODY_BYTES} bytes.`);
   if (auth.rejection) {
@@ -101,6 +110,10 @@ async function answerRequest(
 
   const fault = state.faults.take(rawPath, peekModel(body));
   exchange.delivery = deliveryFor(state.pacingMs, fault);
+  if (fault?.drop) {
+    cutConnection(res);
+    return undefined;
+  }
   if (fault?.delayMs && !(await pause(fault.delayMs, signal))) return undefined;
   if (fault?.status !== undefined) return faultAnswer(fault, fault.status, exchange);
 

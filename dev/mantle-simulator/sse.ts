@@ -13,7 +13,7 @@ export interface SseEvent {
 }
 
 /** How a stream ended, for callers that keep state about it (stored responses). */
-export type StreamEnd = 'completed' | 'cut' | 'stalled' | 'aborted';
+export type StreamEnd = 'completed' | 'cut' | 'stalled' | 'failed' | 'aborted';
 
 export function formatSse({ event, data }: SseEvent): string {
   const payload = typeof data === 'string' ? data : JSON.stringify(data);
@@ -52,8 +52,12 @@ export function writeFlushed(res: ServerResponse, chunk: string, signal: AbortSi
   });
 }
 
+/** Responses whose connection the simulator itself cut: their close is no client abort. */
+export const cutBySimulator = new WeakSet<ServerResponse>();
+
 /** Destroys the connection under a response: what a cut looks like to the client (a truncated body). */
 export function cutConnection(res: ServerResponse): void {
+  cutBySimulator.add(res);
   res.socket?.destroy();
   res.destroy();
 }
@@ -81,6 +85,10 @@ export async function writeSse(
       return 'cut';
     }
     if (delivery.stallAfterEvents === index) return 'stalled';
+    if (delivery.failAfterEvents === index) {
+      if (await writeFlushed(res, formatSse(inBandFailure(events, index)), signal)) res.end();
+      return 'failed';
+    }
     const event = events[index];
     if (event === undefined) break;
     if (index > 0 && delivery.pacingMs > 0 && !(await pause(delivery.pacingMs, signal))) return 'aborted';
@@ -88,4 +96,22 @@ export async function writeSse(
   }
   res.end();
   return 'completed';
+}
+
+/**
+ * The in-band failure Mantle sends on each surface, told apart by the stream's own first event: Responses streams
+ * start with `response.created`, Messages streams with `message_start`, Chat Completions streams have no `event:`.
+ */
+export function inBandFailure(events: readonly SseEvent[], sequence: number): SseEvent {
+  const first = events[0];
+  const message = 'The server had an error while processing your request.';
+  if (first?.event === 'response.created') {
+    const response = (first.data as { response?: Record<string, unknown> }).response ?? {};
+    const failed = { ...response, status: 'failed', error: { code: 'server_error', message } };
+    return { event: 'response.failed', data: { type: 'response.failed', response: failed, sequence_number: sequence } };
+  }
+  if (first?.event === 'message_start') {
+    return { event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } };
+  }
+  return { data: { error: { message, type: 'server_error', code: 'server_error', param: null } } };
 }

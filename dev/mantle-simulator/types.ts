@@ -77,6 +77,13 @@ export interface Fault {
   cutAfterEvents?: number;
   /** Stop sending (keep the socket open) after this many SSE events. */
   stallAfterEvents?: number;
+  /** Drop the connection before any answer (no status line): what a reset or a dead host looks like. */
+  drop?: boolean;
+  /**
+   * Fail the stream in-band after this many SSE events, as Mantle does: `response.failed` (Responses), an
+   * `error` event (Messages) or an `{"error":...}` chunk (Chat Completions), then end the stream.
+   */
+  failAfterEvents?: number;
 }
 
 /** One request as received, recorded before it is answered (rejected ones included). */
@@ -93,6 +100,8 @@ export interface RecordedRequest {
   region: string;
   /** The SigV4 access key id, 'bearer' for API keys, or 'anonymous' when no credentials were sent. */
   identity: string;
+  /** The client closed the connection before the answer was complete (not a cut the simulator made itself). */
+  abortedByClient: boolean;
 }
 
 export interface MantleSimulator {

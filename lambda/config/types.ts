@@ -83,7 +83,21 @@ export const CAPABILITY_NAMES: readonly CapabilityName[] = [
   'json_schema',
 ];
 
-export interface Route {
+/**
+ * Per-route tuning of the attempt and watch stages; each absent field falls back to the deploy setting.
+ */
+export interface RouteResilience {
+  /** Routes are tried by ascending priority, config order among equals. @default 0 */
+  readonly priority?: number;
+  /** Among routes of equal priority, a route with weight 3 is tried first three times as often as one with 1. @default 1 when any route of its priority has a weight, else config order */
+  readonly weight?: number;
+  /** Tries of this route before the next route takes over. @default GATEWAY_RETRY_ATTEMPTS_PER_ROUTE (3) */
+  readonly max_attempts?: number;
+  /** Seconds without a byte from Mantle after which a started stream is given up. @default GATEWAY_STREAM_IDLE_TIMEOUT_SECONDS (60) */
+  readonly stream_idle_timeout_seconds?: number;
+}
+
+export interface Route extends RouteResilience {
   readonly provider: string;
   readonly upstream_model: string;
   readonly api_style: ApiStyle;

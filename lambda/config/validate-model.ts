@@ -8,6 +8,7 @@ import {
   type Doc,
 } from './document-reader.js';
 import { validateExtraHeaders } from './validate-extra-headers.js';
+import { RESILIENCE_KEYS, readRouteResilience } from './validate-route-resilience.js';
 import { ID_PATTERN, type Validated } from './validate-provider.js';
 import {
   API_STYLES,
@@ -26,7 +27,7 @@ import {
 } from './types.js';
 
 const MODEL_KEYS = ['id', 'description', 'tags', 'routes'] as const;
-const ROUTE_KEYS = ['provider', 'upstream_model', 'capabilities', 'extra_headers', 'compatibility'] as const;
+const ROUTE_KEYS = ['provider', 'upstream_model', 'capabilities', 'extra_headers', 'compatibility', ...RESILIENCE_KEYS] as const;
 const COMPATIBILITY_KEYS = ['aws_bedrock'] as const;
 const BEDROCK_KEYS = ['api_style', 'openai_base_path', 'anthropic_betas', 'bridge', 'thinking'] as const;
 
@@ -98,6 +99,7 @@ function readRoute(value: unknown, where: string, providerIds: ReadonlySet<strin
   const bedrock = readBedrockCompatibility(doc['compatibility'], where, issues);
   const capabilities = bedrock ? readCapabilities(doc['capabilities'], bedrock, where, issues) : undefined;
   const extraHeaders = bedrock ? validateExtraHeaders(doc['extra_headers'], bedrock.apiStyle, where, issues) : undefined;
+  const resilience = readRouteResilience(doc, where, issues);
 
   if (issues.messages.length !== before || !provider || !upstreamModel || !bedrock || !capabilities || !extraHeaders) {
     return undefined;
@@ -112,6 +114,7 @@ function readRoute(value: unknown, where: string, providerIds: ReadonlySet<strin
     anthropic_betas: bedrock.betas,
     ...(bedrock.bridge ? { bridge: bedrock.bridge } : {}),
     ...(bedrock.thinking ? { thinking: bedrock.thinking } : {}),
+    ...resilience,
   };
 }
 

@@ -1,23 +1,21 @@
-import { replaceTopLevelModel } from './json-model-field.js';
-import { routeExchange } from '../compat/route-compatibility.js';
 import { GatewayError } from '../domain/errors.js';
-import { matchEndpoint, surfaceOf, type EndpointMatch, type InferenceOperation } from './endpoints.js';
+import { matchEndpoint, surfaceOf, type EndpointMatch } from './endpoints.js';
 import { renderError } from './render-error.js';
 import type { ApiSurface } from '../domain/api-surface.js';
 import type { ForwardContext } from './forward-context.js';
 import type { Invocation } from '../domain/invocation.js';
-import { readInferenceBody } from './read-request-body.js';
-import { requestedFeatures } from './request-features.js';
-import { resolveRoute } from './resolve-route.js';
+import { forwardInference } from './forward-inference.js';
 import { forwardStoredResponseOperation } from './stored-responses.js';
 import type { ConfigSource } from './config-source.js';
 import type { RouteTable } from './route-table.js';
 import type { UpstreamAuthorizer } from '../upstream/authorize.js';
-import { sendUpstream, type FetchFunction } from '../upstream/send-upstream.js';
-import { buildUpstreamHeaders } from '../upstream/upstream-headers.js';
-import { newRequestFacts, type RequestFacts } from '../domain/request-facts.js';
+import type { FetchFunction } from '../upstream/send-upstream.js';
+import { newRequestFacts } from '../domain/request-facts.js';
 import { endpointName, localInvocation, noteGatewayError, noteModel } from '../observe/request-facts-notes.js';
-import { observedFetch } from '../observe/observed-fetch.js';
+import { AllRoutesFailedError } from '../attempts/all-routes-failed.js';
+import { RouteCooldown } from '../attempts/route-cooldown.js';
+import { ResponseHomes } from '../attempts/response-homes.js';
+import { DEFAULT_RETRY_SETTINGS, type RetrySettings } from '../attempts/retry-settings.js';
 import { recordResponse } from '../observe/record-stage.js';
 import type { RequestRecordSink } from '../observe/request-record.js';
 
@@ -30,6 +28,8 @@ export type Gateway = (request: Request, invocation?: Invocation) => Promise<Res
 /** Where gateway-made server errors (5xx) are reported; caller mistakes (4xx) are not logged as errors. */
 export interface GatewayErrorLog {
   error(message: string, details: Record<string, unknown>): void;
+  /** A caller who left is reported here, not as an error. */
+  info?(message: string, details: Record<string, unknown>): void;
 }
 
 export interface GatewayOptions {
@@ -39,21 +39,23 @@ export interface GatewayOptions {
   readonly fetch?: FetchFunction;
   /**
    * Time allowed until Mantle's response headers. A non-streamed generation sends its headers only when done.
+   * The first-byte timeout of each attempt; always cut to the invocation's remaining time.
    * @default 600000 (10 minutes; the Lambda timeout bounds the whole call anyway)
    */
   readonly headersTimeoutMs?: number;
+  /** Retries, backoff, budget and cool-down. @default DEFAULT_RETRY_SETTINGS */
+  readonly retry?: Partial<RetrySettings>;
+  /**
+   * A started stream with no bytes from Mantle for this long ends with one in-band error event; a route's
+   * `stream_idle_timeout_seconds` overrides it. @default 60000
+   */
+  readonly streamIdleTimeoutMs?: number;
+  /** Backoff jitter and weighted route order. @default Math.random */
+  readonly random?: () => number;
   readonly log?: GatewayErrorLog;
   /** Where the request records go (logger and metrics). @default none: answers only get `x-request-id` */
   readonly records?: RequestRecordSink;
 }
-
-/** Path under the route's base URL for each inference operation. */
-const UPSTREAM_SUFFIX: Record<InferenceOperation, string> = {
-  chat_completions: '/chat/completions',
-  responses_create: '/responses',
-  messages: '/messages',
-  count_tokens: '/messages/count_tokens',
-};
 
 /**
  * Builds the gateway.
@@ -63,21 +65,29 @@ const UPSTREAM_SUFFIX: Record<InferenceOperation, string> = {
  * const response = await gateway(new Request('http://localhost/v1/models'));
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const context: Omit<ForwardContext, 'facts'> = {
-    authorize: options.authorize,
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-    headersTimeoutMs: options.headersTimeoutMs ?? 600_000,
-  };
+  const context = gatewayContext(options);
   return async (request, invocation = localInvocation()) => {
     const facts = newRequestFacts();
-    const response = await handle(request, { ...context, facts }, options, invocation.requestId);
+    const response = await handle(request, { ...context, facts }, options, invocation);
     if (options.records) return recordResponse(response, facts, invocation, request.signal, options.records);
     response.headers.set('x-request-id', invocation.requestId);
     return response;
   };
 }
 
-async function handle(request: Request, context: ForwardContext, options: GatewayOptions, requestId: string): Promise<Response> {
+/** What lives as long as the gateway (one per execution environment): settings, cool-downs, affinity hints. */
+function gatewayContext(options: GatewayOptions): Omit<ForwardContext, 'facts'> {
+  const settings = { ...DEFAULT_RETRY_SETTINGS, ...options.retry };
+  const authorize = options.authorize;
+  const fetchUpstream = options.fetch ?? ((input, init) => fetch(input, init));
+  const headersTimeoutMs = options.headersTimeoutMs ?? 600_000;
+  const cooldown = new RouteCooldown(settings.cooldownMs);
+  const attempt = { authorize, fetch: fetchUpstream, settings, firstByteTimeoutMs: headersTimeoutMs, cooldown, random: options.random ?? Math.random, now: () => performance.now() };
+  const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? 60_000;
+  return { authorize, fetch: fetchUpstream, headersTimeoutMs, attempt, streamIdleTimeoutMs, responseHomes: new ResponseHomes() };
+}
+
+async function handle(request: Request, context: ForwardContext, options: GatewayOptions, invocation: Invocation): Promise<Response> {
   const url = new URL(request.url);
   let surface: ApiSurface = surfaceOf(url.pathname);
   try {
@@ -86,15 +96,15 @@ async function handle(request: Request, context: ForwardContext, options: Gatewa
     context.facts.endpoint = endpointName(match.operation);
     const snapshot = await options.config.snapshot();
     if (snapshot.revision !== undefined) context.facts.configRevision = snapshot.revision;
-    return await dispatch(match, request, url, snapshot.routes, context);
+    return await dispatch(match, request, url, snapshot.routes, context, invocation);
   } catch (error) {
-    const gatewayError = asGatewayError(error, options.log, url.pathname, requestId);
+    const gatewayError = asGatewayError(error, options.log, url.pathname, invocation.requestId);
     noteGatewayError(context.facts, gatewayError);
-    return renderError(gatewayError, surface, requestId);
+    return renderError(gatewayError, surface, invocation.requestId);
   }
 }
 
-async function dispatch(match: EndpointMatch, request: Request, url: URL, table: RouteTable, context: ForwardContext): Promise<Response> {
+async function dispatch(match: EndpointMatch, request: Request, url: URL, table: RouteTable, context: ForwardContext, invocation: Invocation): Promise<Response> {
   if (match.modelId !== undefined) noteModel(context.facts, match.modelId, table.models.has(match.modelId));
   if (match.operation === 'responses_get') context.facts.stream = url.searchParams.get('stream') === 'true';
   switch (match.operation) {
@@ -110,29 +120,10 @@ async function dispatch(match: EndpointMatch, request: Request, url: URL, table:
     case 'responses_get':
     case 'responses_delete':
     case 'responses_cancel':
-      return forwardStoredResponseOperation(match, request, url, table, context);
+      return forwardStoredResponseOperation(match, request, url, table, context, invocation);
     default:
-      return forwardInference(match.operation, match.surface, request, table, context);
+      return forwardInference(match.operation, match.surface, request, table, context, invocation);
   }
-}
-
-async function forwardInference(operation: InferenceOperation, surface: ApiSurface, request: Request, table: RouteTable, context: ForwardContext): Promise<Response> {
-  const body = await readInferenceBody(request, operation);
-  noteModel(context.facts, body.model, table.models.has(body.model));
-  context.facts.stream = body.json['stream'] === true;
-  const target = resolveRoute(table, body.model, operation, requestedFeatures(operation, body.json));
-  const exchange = routeExchange(operation, target.route, body.text, body.json);
-  const upstream = {
-    method: 'POST',
-    url: new URL(target.baseUrl + (exchange.upstreamSuffix ?? UPSTREAM_SUFFIX[operation])),
-    headers: buildUpstreamHeaders(request.headers, target, surface, true),
-    // The model spans found while reading hold for the text as received, not for a translated one.
-    body: replaceTopLevelModel(exchange.body, target.route.upstream_model, exchange.body === body.text ? body.modelFields : undefined),
-  };
-  await context.authorize(upstream, target.provider, surface);
-  const fetch = observedFetch(context.fetch, context.facts, target, request.signal);
-  const response = await sendUpstream(upstream, { fetch, clientSignal: request.signal, headersTimeoutMs: context.headersTimeoutMs });
-  return exchange.translateAnswer ? exchange.translateAnswer(response) : response;
 }
 
 function jsonResponse(json: string): Response {
@@ -145,8 +136,10 @@ function asGatewayError(error: unknown, log: GatewayErrorLog | undefined, path: 
     error instanceof GatewayError
       ? error
       : new GatewayError(500, 'internal', 'The gateway failed to handle this request.', { code: 'internal_error', cause: error });
-  if (gatewayError.status >= 500) {
-    log?.error(gatewayError.message, { requestId, path, status: gatewayError.status, code: gatewayError.code, cause: describe(gatewayError.cause) });
+  if (gatewayError.status === 499) log?.info?.(gatewayError.message, { requestId, path, status: 499, code: gatewayError.code });
+  else if (gatewayError.status >= 500) {
+    const attempts = gatewayError instanceof AllRoutesFailedError ? { attempts: gatewayError.attempts } : {};
+    log?.error(gatewayError.message, { requestId, path, status: gatewayError.status, code: gatewayError.code, cause: describe(gatewayError.cause), ...attempts });
   }
   return gatewayError;
 }

@@ -11,6 +11,10 @@ const OPENAI_TYPE: Record<GatewayErrorKind, string> = {
   capability_not_supported: 'invalid_request_error',
   upstream_unreachable: 'server_error',
   upstream_timeout: 'server_error',
+  upstream_unavailable: 'server_error',
+  upstream_error: 'server_error',
+  rate_limited: 'rate_limit_error',
+  client_closed_request: 'invalid_request_error',
   config_unavailable: 'server_error',
   internal: 'server_error',
 };
@@ -25,6 +29,10 @@ const ANTHROPIC_TYPE: Record<GatewayErrorKind, string> = {
   capability_not_supported: 'invalid_request_error',
   upstream_unreachable: 'api_error',
   upstream_timeout: 'timeout_error',
+  upstream_unavailable: 'overloaded_error',
+  upstream_error: 'api_error',
+  rate_limited: 'rate_limit_error',
+  client_closed_request: 'invalid_request_error',
   config_unavailable: 'overloaded_error',
   internal: 'api_error',
 };

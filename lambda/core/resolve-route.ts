@@ -5,6 +5,12 @@ import type { RouteTable } from './route-table.js';
 import type { ResolvedRoute } from '../domain/resolved-route.js';
 import { isBridged } from '../compat/route-compatibility.js';
 
+export interface Candidates {
+  /** Never empty. */
+  readonly routes: readonly ResolvedRoute[];
+  readonly weighted: boolean;
+}
+
 const FEATURE_WORDING: Record<FeatureName, string> = {
   stream: 'streaming (stream: true)',
   tools: 'tools',
@@ -13,13 +19,13 @@ const FEATURE_WORDING: Record<FeatureName, string> = {
 };
 
 /**
- * Picks the first route of a model that serves the operation and every feature the request uses.
- * Later work adds fallback across the remaining candidates; the order is the admin's.
+ * The routes of a model that serve the operation and every feature the request uses, in the order the attempt
+ * stage tries them (priority, then config order), and whether their order is to be drawn by weight.
  *
  * @throws UnknownModelError (404) for a model the gateway does not have.
  * @throws GatewayError 400 naming the endpoints the model does serve, or the capability no route has.
  */
-export function resolveRoute(table: RouteTable, modelId: string, operation: InferenceOperation, features: readonly FeatureName[]): ResolvedRoute {
+export function resolveRoutes(table: RouteTable, modelId: string, operation: InferenceOperation, features: readonly FeatureName[]): Candidates {
   const entry = table.models.get(modelId);
   if (!entry) throw new UnknownModelError(modelId);
   const endpoint = INFERENCE_ENDPOINTS[operation];
@@ -30,9 +36,8 @@ export function resolveRoute(table: RouteTable, modelId: string, operation: Infe
       param: 'model',
     });
   }
-  for (const candidate of serving) {
-    if (features.every((feature) => candidate.route.capabilities[feature])) return candidate;
-  }
+  const routes = serving.filter((candidate) => features.every((feature) => candidate.route.capabilities[feature]));
+  if (routes.length > 0) return { routes, weighted: entry.weighted };
   const missing = features.find((feature) => serving.every((candidate) => !candidate.route.capabilities[feature])) ?? features[0]!;
   throw new GatewayError(400, 'capability_not_supported', `The model ${JSON.stringify(modelId)} does not support ${FEATURE_WORDING[missing]} on ${endpoint.path}.`, {
     code: 'unsupported_capability',

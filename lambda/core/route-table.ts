@@ -1,9 +1,13 @@
 import type { GatewayConfig, Model, Provider, Route } from '../config/types.js';
 import type { ResolvedRoute } from '../domain/resolved-route.js';
+import { upstreamKey } from '../attempts/response-homes.js';
 
 export interface ModelEntry {
   readonly model: Model;
+  /** By ascending `priority`, config order among equals: the order the attempt stage tries them. */
   readonly routes: readonly ResolvedRoute[];
+  /** Some route declares a `weight`: the attempt stage shuffles equal-priority routes by weight per request. */
+  readonly weighted: boolean;
 }
 
 /**
@@ -27,11 +31,12 @@ export function compileRouteTable(config: GatewayConfig): RouteTable {
   const models = new Map<string, ModelEntry>();
   const responsesUpstreams = new Map<string, ResolvedRoute>();
   for (const model of config.models) {
-    const routes = model.routes.map((route) => resolveRoute(model.id, route, providers));
-    models.set(model.id, { model, routes });
+    // Array.prototype.sort is stable: config order holds among routes of equal priority.
+    const routes = model.routes.map((route) => resolveRoute(model.id, route, providers)).sort((a, b) => (a.route.priority ?? 0) - (b.route.priority ?? 0));
+    models.set(model.id, { model, routes, weighted: model.routes.some((route) => route.weight !== undefined) });
     for (const resolved of routes) {
       if (resolved.route.api_style !== 'mantle_openai_responses') continue;
-      const key = `${resolved.baseUrl} ${JSON.stringify(resolved.extraHeaders)} ${resolved.provider.id}`;
+      const key = upstreamKey(resolved);
       if (!responsesUpstreams.has(key)) responsesUpstreams.set(key, resolved);
     }
   }

@@ -11,6 +11,10 @@ export type GatewayErrorKind =
   | 'capability_not_supported'
   | 'upstream_unreachable'
   | 'upstream_timeout'
+  | 'upstream_unavailable'
+  | 'upstream_error'
+  | 'rate_limited'
+  | 'client_closed_request'
   | 'config_unavailable'
   | 'internal';
 
@@ -73,6 +77,20 @@ export class UpstreamTimeoutError extends GatewayError {
       code: 'upstream_timeout',
     });
     this.name = 'UpstreamTimeoutError';
+  }
+}
+
+/**
+ * The caller went away (closed the connection, or its platform aborted the request) before the answer was
+ * complete. Not an upstream failure: never retried, never counted against a route, never logged as an error.
+ * 499 is nginx's "client closed request": nobody receives it, but logs and tests can tell it apart.
+ */
+export class ClientClosedRequestError extends GatewayError {
+  constructor() {
+    super(499, 'client_closed_request', 'The caller closed the request before the answer was complete.', {
+      code: 'client_closed_request',
+    });
+    this.name = 'ClientClosedRequestError';
   }
 }
 

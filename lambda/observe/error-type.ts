@@ -14,6 +14,10 @@ const GATEWAY_KIND: Record<GatewayErrorKind, ErrorType> = {
   capability_not_supported: 'invalid_request',
   upstream_unreachable: 'upstream_unreachable',
   upstream_timeout: 'upstream_timeout',
+  upstream_unavailable: 'upstream_error',
+  upstream_error: 'upstream_error',
+  rate_limited: 'rate_limited',
+  client_closed_request: 'client_gone',
   config_unavailable: 'config_unavailable',
   internal: 'internal',
 };

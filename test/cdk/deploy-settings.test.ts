@@ -32,6 +32,11 @@ describe('deploy settings', () => {
       configOwnership: 'seed',
       configTtlSeconds: 5,
       secureStringKeyArns: [],
+      retryAttemptsPerRoute: 3,
+      retryBaseDelayMs: 250,
+      retryBudgetSeconds: 30,
+      routeCooldownSeconds: 30,
+      streamIdleTimeoutSeconds: 60,
     });
   });
 

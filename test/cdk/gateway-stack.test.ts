@@ -69,6 +69,21 @@ describe('gateway stacks', () => {
       for (const vars of variables) expect(Object.keys(vars)).not.toContain('AWS_BEARER_TOKEN_BEDROCK');
     });
 
+    it('passes the retry and stream-watch settings to the function, with their defaults', async () => {
+      const template = (await buildTestGateway({ retryAttemptsPerRoute: 2, streamIdleTimeoutSeconds: 20 })).template();
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: {
+            GATEWAY_RETRY_ATTEMPTS_PER_ROUTE: '2',
+            GATEWAY_RETRY_BASE_DELAY_MS: '250',
+            GATEWAY_RETRY_BUDGET_SECONDS: '30',
+            GATEWAY_ROUTE_COOLDOWN_SECONDS: '30',
+            GATEWAY_STREAM_IDLE_TIMEOUT_SECONDS: '20',
+          },
+        },
+      });
+    });
+
     it.each([
       [900, '600000'],
       [300, '290000'],

@@ -1,9 +1,17 @@
 import { loadConfigFile } from '../../lambda/config/load-config-file.js';
 import { validateGatewayConfig } from '../../lambda/config/validate.js';
 import { compileRouteTable, type RouteTable } from '../../lambda/core/route-table.js';
-import { resolveRoute } from '../../lambda/core/resolve-route.js';
+import { resolveRoutes } from '../../lambda/core/resolve-route.js';
+import type { InferenceOperation } from '../../lambda/core/endpoints.js';
+import type { FeatureName } from '../../lambda/core/request-features.js';
 
-describe('resolveRoute', () => {
+function resolveRoute(table: RouteTable, model: string, operation: InferenceOperation, features: FeatureName[]) {
+  return resolveRoutes(table, model, operation, features).routes[0]!;
+}
+
+const chatStyle = { aws_bedrock: { api_style: 'mantle_openai_chat', openai_base_path: '/v1' } };
+
+describe('resolveRoutes', () => {
   let table: RouteTable;
   beforeAll(async () => {
     table = compileRouteTable(await loadConfigFile('config/gateway.yaml'));
@@ -41,6 +49,23 @@ describe('resolveRoute', () => {
     const bridged = resolveRoute(table, 'gpt-55-bedrock', 'chat_completions', ['stream', 'tools']);
     expect(bridged.route).toMatchObject({ api_style: 'mantle_openai_responses', bridge: ['chat_completions'] });
     expect(bridged.baseUrl).toBe('https://bedrock-mantle.us-east-2.api.aws/openai/v1');
+  });
+
+  it('lists every fitting route, by priority and then in config order, for fallback', () => {
+    const config = validateGatewayConfig({
+      providers: ['a', 'b', 'c'].map((id, index) => ({ id, type: 'aws_bedrock', region: ['us-east-1', 'us-east-2', 'us-west-2'][index] })),
+      models: [{
+        id: 'm',
+        routes: [
+          { provider: 'a', upstream_model: 'qwen.qwen3-32b', priority: 1, compatibility: chatStyle },
+          { provider: 'b', upstream_model: 'qwen.qwen3-32b', compatibility: chatStyle },
+          { provider: 'c', upstream_model: 'qwen.qwen3-32b', weight: 2, compatibility: chatStyle },
+        ],
+      }],
+    });
+    const candidates = resolveRoutes(compileRouteTable(config), 'm', 'chat_completions', []);
+    expect(candidates.routes.map((route) => route.provider.id)).toEqual(['b', 'c', 'a']);
+    expect(candidates.weighted).toBe(true);
   });
 
   it('answers 404 for a model the gateway does not have', () => {

@@ -202,7 +202,14 @@ describe('Chat Completions on the Responses-only GPT-5.5 route', () => {
   });
 
   it('passes Mantle\'s own errors through in the OpenAI envelope', async () => {
-    east().injectFault({ path: '/openai/v1/responses', status: 429 });
+    east().injectFault({ path: '/openai/v1/responses', status: 422, body: { error: { message: 'Bad input.', type: 'invalid_request_error', code: 'unprocessable', param: null } } });
+    const error = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.UnprocessableEntityError);
+    expect((error as InstanceType<typeof OpenAI.UnprocessableEntityError>).error).toMatchObject({ code: 'unprocessable' });
+  });
+
+  it('answers 429 in the OpenAI envelope when every attempt is throttled', async () => {
+    east().injectFault({ path: '/openai/v1/responses', status: 429, times: 3 });
     const error = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).error).toMatchObject({ code: 'rate_limit_exceeded' });

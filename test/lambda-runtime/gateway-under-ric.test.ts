@@ -98,11 +98,12 @@ describe('the CDK-bundled gateway under the real Lambda runtime', () => {
   });
 
   it('passes an upstream error to the caller in its API\'s shape', async () => {
-    east().injectFault({ path: '/v1/chat/completions', status: 429, body: { error: { message: 'Slow down.', type: 'rate_limit_error', code: 'throttled', param: null } } });
+    // 422 is the request's fault: no retry mends it, so Mantle's own answer reaches the caller.
+    east().injectFault({ path: '/v1/chat/completions', status: 422, body: { error: { message: 'Bad input.', type: 'invalid_request_error', code: 'unprocessable', param: null } } });
     const client = new OpenAI({ baseURL: `${lambda.url}/v1`, apiKey: CALLER_KEY, maxRetries: 0 });
     const error = await client.chat.completions.create({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
-    expect((error as InstanceType<typeof OpenAI.RateLimitError>).error).toMatchObject({ message: 'Slow down.' });
+    expect(error).toBeInstanceOf(OpenAI.UnprocessableEntityError);
+    expect((error as InstanceType<typeof OpenAI.UnprocessableEntityError>).error).toMatchObject({ message: 'Bad input.' });
   });
 
   it.each([

@@ -30,7 +30,8 @@ beforeAll(async () => {
     const stream = await openai.chat.completions.create({ model: 'gpt-oss-120b', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hello' }] });
     for await (const _chunk of stream);
     await anthropic.messages.create({ model: 'claude-opus-4-7', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
-    simulator(env, 'us-east-2').injectFault({ path: '/v1/chat/completions', status: 429 });
+    // Throttled on every attempt of both routes: retries and fallback cannot help, the caller gets the 429.
+    for (const region of ['us-east-2', 'us-west-2']) simulator(env, region).injectFault({ path: '/v1/chat/completions', status: 429, times: 3 });
     await openai.chat.completions.create({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'throttled' }] }).catch(() => undefined);
     await fetch(`${env.gateway.url}/v1/chat/completions`, {
       method: 'POST',
@@ -94,7 +95,7 @@ describe('metrics as EMF', () => {
     const [directive] = requests[0]!['_aws'].CloudWatchMetrics;
     expect(directive.Dimensions).toEqual([['service', 'stage', 'model'], ['service', 'stage']]);
     expect(requests[0]).toMatchObject({ service: 'mantle-gateway', stage: 'test', Latency: expect.any(Number), TimeToFirstByte: expect.any(Number), InputTokens: expect.any(Number), OutputTokens: expect.any(Number) });
-    expect(requests[2]).toMatchObject({ Throttles: 1, Retries: 0, Fallbacks: 0 });
+    expect(requests[2]).toMatchObject({ Throttles: 6, Retries: 5, Fallbacks: 1 });
   });
 
   it('counts errors with their errorType from the closed set', () => {

@@ -205,12 +205,8 @@ describe('request records: errors', () => {
     expect(records.modelOf(requestId)).toBe('none');
   });
 
-  it.each([
-    [429, 'rate_limited'],
-    [500, 'upstream_error'],
-    [400, 'invalid_request'],
-  ])('records an upstream %i as %s with Mantle\'s message and request id', async (status, type) => {
-    simulator(env, 'us-east-2').injectFault({ path: '/v1/chat/completions', status, headers: { 'x-request-id': 'mantle-req-1' } });
+  it('records an upstream 400 as invalid_request with Mantle\'s message and request id', async () => {
+    simulator(env, 'us-east-2').injectFault({ path: '/v1/chat/completions', status: 400, headers: { 'x-request-id': 'mantle-req-1' } });
     const response = await fetch(`${env.gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -220,12 +216,33 @@ describe('request records: errors', () => {
     const record = await records.of(response.headers.get('x-request-id'));
     expect(response.headers.get('x-request-id')).not.toBe('mantle-req-1');
     expect(record).toMatchObject({
-      status,
-      attempts: [attempt('us-east-2', status)],
+      status: 400,
+      attempts: [attempt('us-east-2', 400)],
       route: { region: 'us-east-2' },
-      error: { type, message: body.error.message, upstreamRequestId: 'mantle-req-1' },
+      error: { type: 'invalid_request', message: body.error.message, upstreamRequestId: 'mantle-req-1' },
     });
     expect(record.usage).toBeUndefined();
+  });
+
+  it.each([
+    [429, 429, 'rate_limited'],
+    [500, 502, 'upstream_error'],
+  ])('records an upstream %i on every attempt of every route as %i %s, with each attempt', async (upstreamStatus, status, type) => {
+    for (const region of ['us-east-2', 'us-west-2']) simulator(env, region).injectFault({ path: '/v1/chat/completions', status: upstreamStatus, times: 3 });
+    const response = await fetch(`${env.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'fail' }] }),
+    });
+    const body = (await response.json()) as { error: { message: string } };
+    const record = await records.of(response.headers.get('x-request-id'));
+    expect(record).toMatchObject({
+      status,
+      attempts: [...Array(3).fill(attempt('us-east-2', upstreamStatus)), ...Array(3).fill(attempt('us-west-2', upstreamStatus))],
+      fallback: true,
+      route: { region: 'us-west-2' },
+      error: { type, message: body.error.message },
+    });
   });
 
   it('records Mantle\'s usage-reservation headers as quota', async () => {
@@ -256,7 +273,7 @@ describe('request records: errors', () => {
 
   it('records an unreachable upstream as upstream_unreachable with the attempt', async () => {
     const sim = simulator(env, 'us-west-2');
-    sim.injectFault({ path: '/v1/chat/completions', cutAfterEvents: 0 });
+    sim.injectFault({ path: '/v1/chat/completions', cutAfterEvents: 0, times: 3 });
     const response = await fetch(`${env.gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -266,7 +283,7 @@ describe('request records: errors', () => {
     const record = await records.of(response.headers.get('x-request-id'));
     expect(record).toMatchObject({
       status: 502,
-      attempts: [{ region: 'us-west-2', error: 'upstream_unreachable', ms: expect.any(Number) }],
+      attempts: Array(3).fill({ region: 'us-west-2', error: 'upstream_unreachable', ms: expect.any(Number) }),
       route: { region: 'us-west-2', upstreamModel: 'mistral.mistral-large-3-675b-instruct' },
       error: { type: 'upstream_unreachable' },
     });

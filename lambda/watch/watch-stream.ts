@@ -1,0 +1,113 @@
+import type { ErrorType, RequestFacts } from '../domain/request-facts.js';
+import type { StreamFormat } from '../domain/stream-format.js';
+import { inBandError, nextSequenceNumber } from './in-band-error.js';
+
+export interface WatchOptions {
+  /** The caller's format, for the in-band error event. */
+  readonly format: StreamFormat;
+  /** No byte from upstream for this long, and the stream is given up. */
+  readonly idleTimeoutMs: number;
+  /** The request's facts: a stall or a cut is noted as its error, before the record stage looks. */
+  readonly facts: RequestFacts;
+  /** Aborted when the caller left: then the stream just ends, with no error event for nobody. */
+  readonly clientSignal: AbortSignal;
+  /** Aborts the upstream call: once the gateway gives up, nothing more is read. */
+  readonly abort: AbortController;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * The watch stage on a committed stream: passes the upstream's chunks through as they come, with `held` (the
+ * opening events the admission kept back) first. One idle timer, refreshed per chunk. A stall, a cut or a read
+ * error becomes exactly one in-band error event in the caller's format, then a clean end, and the upstream call
+ * is aborted so nothing it sends later reaches the caller.
+ *
+ * Pull-based: one `read()` per chunk, no TransformStream, no copy of a chunk that ends on an event boundary (all
+ * of them, in practice). A chunk that ends inside an event has its tail kept until the rest arrives, so an error
+ * event never lands in the middle of one.
+ */
+export function watchStream(reader: ReadableStreamDefaultReader<Uint8Array>, held: readonly Uint8Array[], options: WatchOptions): ReadableStream<Uint8Array> {
+  const { facts } = options;
+  let carry: Uint8Array | undefined;
+  let lastSent: Uint8Array | undefined = held.at(-1);
+  let done = false;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+
+  const end = (failure?: ErrorType): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    if (failure && !options.clientSignal.aborted) {
+      const message = failure === 'stream_idle_timeout' ? `Mantle sent no bytes for ${options.idleTimeoutMs} ms after the stream started.` : 'The upstream connection broke mid-stream.';
+      facts.error ??= { type: failure, message, ...(facts.upstreamRequestId !== undefined ? { upstreamRequestId: facts.upstreamRequestId } : {}) };
+      controller.enqueue(inBandError(options.format, failure, options.format === 'responses' ? nextSequenceNumber([lastSent]) : 0));
+    }
+    controller.close();
+    if (failure || options.clientSignal.aborted) options.abort.abort();
+  };
+  const timer = setTimeout(() => end('stream_idle_timeout'), options.idleTimeoutMs);
+
+  return new ReadableStream<Uint8Array>({
+    start(streamController) {
+      controller = streamController;
+      for (const chunk of held) controller.enqueue(chunk);
+    },
+    async pull() {
+      // Loops only while a chunk ends inside an event and so yields nothing to send yet.
+      while (!done) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch {
+          end('stream_interrupted');
+          return;
+        }
+        if (done) return;
+        if (result.done) {
+          if (carry) controller.enqueue(carry);
+          end();
+          return;
+        }
+        timer.refresh();
+        const chunk = carry ? concat(carry, result.value) : result.value;
+        const boundary = endsAtBoundary(chunk) ? chunk.length : lastBoundary(chunk);
+        carry = boundary < chunk.length ? chunk.subarray(boundary) : undefined;
+        if (boundary === 0) continue;
+        lastSent = boundary === chunk.length ? chunk : chunk.subarray(0, boundary);
+        controller.enqueue(lastSent);
+        return;
+      }
+    },
+    cancel() {
+      // The caller went away (the adapter cancels the body): stop reading and abort upstream.
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      options.abort.abort();
+    },
+  });
+}
+
+function endsAtBoundary(chunk: Uint8Array): boolean {
+  const length = chunk.length;
+  return length >= 2 && chunk[length - 1] === LF && (chunk[length - 2] === LF || (chunk[length - 2] === CR && chunk[length - 3] === LF));
+}
+
+/** The offset just after the last blank line (`\n\n` or `\n\r\n`), or 0. */
+function lastBoundary(chunk: Uint8Array): number {
+  for (let index = chunk.length - 1; index >= 1; index -= 1) {
+    if (chunk[index] !== LF) continue;
+    if (chunk[index - 1] === LF) return index + 1;
+    if (chunk[index - 1] === CR && index >= 2 && chunk[index - 2] === LF) return index + 1;
+  }
+  return 0;
+}
+
+function concat(head: Uint8Array, tail: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(head.length + tail.length);
+  joined.set(head);
+  joined.set(tail, head.length);
+  return joined;
+}
