@@ -10,7 +10,8 @@ export interface InboundRequestParts {
   readonly method: string;
   /** Absolute URL (scheme, host and origin-form target). */
   readonly url: string;
-  readonly headers: Iterable<readonly [string, string]>;
+  /** Name and value pairs; an undefined value (a function URL event may hold one) is skipped. */
+  readonly headers: Iterable<readonly [string, string | undefined]>;
   /** Ignored on GET and HEAD, which have no body. */
   readonly body?: Uint8Array | string;
   readonly signal: AbortSignal;
@@ -33,7 +34,9 @@ export function toInboundRequest(parts: InboundRequestParts): Request {
   const { method } = parts;
   if (!TOKEN.test(method) || FORBIDDEN_METHODS.has(method.toUpperCase())) throw unservedMethod(method);
   const headers = new Headers();
-  for (const [name, value] of parts.headers) appendHeader(headers, name, value);
+  for (const [name, value] of parts.headers) {
+    if (value !== undefined) appendHeader(headers, name, value);
+  }
   const hasBody = parts.body !== undefined && method !== 'GET' && method !== 'HEAD';
   try {
     return new Request(parts.url, {

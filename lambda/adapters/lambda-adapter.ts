@@ -63,7 +63,7 @@ function toInvocation(event: FunctionUrlEvent, context: LambdaContextLike, recei
 
 /**
  * The gateway's answer, or an API-shaped error when the event holds what no Request can (a TRACE method, a header
- * value above U+00FF): the prelude must be written in every case, or the function URL answers a bare 502.
+ * no HTTP message can carry): the prelude must be written in every case, or the function URL answers a bare 502.
  */
 async function respond(gateway: Gateway, event: FunctionUrlEvent, signal: AbortSignal, invocation: Invocation): Promise<Response> {
   try {
@@ -76,15 +76,11 @@ async function respond(gateway: Gateway, event: FunctionUrlEvent, signal: AbortS
 function toRequest(event: FunctionUrlEvent, signal: AbortSignal): Request {
   const host = event.requestContext.domainName ?? event.headers?.['host'] ?? 'lambda-url.invalid';
   const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
-  const headers: Array<[string, string]> = [];
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value !== undefined) headers.push([name, value]);
-  }
   const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
   return toInboundRequest({
     method: event.requestContext.http.method,
     url: `https://${host}${event.rawPath}${query}`,
-    headers,
+    headers: Object.entries(event.headers ?? {}),
     ...(body !== undefined ? { body } : {}),
     signal,
   });
