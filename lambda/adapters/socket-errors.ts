@@ -3,6 +3,8 @@ import type { Duplex } from 'node:stream';
 import { GatewayError } from '../domain/errors.js';
 import { renderError } from '../core/render-error.js';
 import { unservedMethod } from './inbound-request.js';
+import type { ApiSurface } from '../domain/api-surface.js';
+import { surfaceOf } from '../core/index.js';
 
 /**
  * Answers, in the API envelope, what node:http does not hand to the request listener: CONNECT (its own event;
@@ -18,8 +20,19 @@ export function answerSocketLevelErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    writeError(socket, parserError(error));
+    writeError(socket, parserError(error), surfaceOfPacket(error.rawPacket));
   });
+}
+
+/**
+ * The envelope for a request the parser rejected after its request line (a control character in a header, say):
+ * the line is usually in the packet the parser saw, and its path says which API the caller speaks. Only a path
+ * that looks like one counts; anything else gets the OpenAI envelope.
+ */
+function surfaceOfPacket(packet: Buffer | undefined): ApiSurface {
+  const line = packet?.subarray(0, Math.min(packet.length, 2048)).toString('latin1').split('\r\n', 1)[0] ?? '';
+  const target = /^[A-Z]{1,16} (\/[^ ?#]*)/.exec(line)?.[1];
+  return target === undefined ? 'openai' : surfaceOf(target);
 }
 
 function parserError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): GatewayError {
@@ -36,9 +49,8 @@ function parserError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): Gat
 }
 
 /** Writes a whole HTTP/1.1 response by hand: there is no ServerResponse for these sockets. */
-function writeError(socket: Duplex, error: GatewayError): void {
-  // No path is known here (or it is not trusted), so the OpenAI envelope, as for any path outside Messages.
-  const response = renderError(error, 'openai');
+function writeError(socket: Duplex, error: GatewayError, surface: ApiSurface = 'openai'): void {
+  const response = renderError(error, surface);
   void response.text().then((body) => {
     const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`];
     for (const [name, value] of response.headers) head.push(`${name}: ${value}`);
