@@ -3,6 +3,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Fault } from '../../dev/mantle-simulator/index.js';
 import { anthropicClient, openaiClient } from '../support/e2e.js';
 import { FAST, MODELS, recordingLog, startTwoRegions, type TwoRegions } from '../support/two-regions.js';
+import { DEMO_CREDENTIALS } from '../../dev/demo-environment.js';
+import { createAwsGateway } from '../../lambda/aws-gateway.js';
+import { staticConfigSource } from '../../lambda/core/index.js';
 
 let env: TwoRegions;
 
@@ -140,6 +143,22 @@ describe('every route failing', () => {
     await chat(url).catch(() => undefined);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(env.upstreamCount() - before).toBeLessThan(6);
+  });
+});
+
+describe('the first-byte timeout', () => {
+  it('is cut to the invocation\'s remaining time, so the caller gets a clean 504 before the platform stops', async () => {
+    const gateway = createAwsGateway({ config: staticConfigSource(env.config), credentials: async () => DEMO_CREDENTIALS, ...FAST, headersTimeoutMs: 60_000 });
+    env.primary.injectFault({ delayMs: 10_000, times: 5 });
+    const started = Date.now();
+    const deadline = started + 1_600;
+    const response = await gateway(
+      new Request('http://gateway.test/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODELS.chat, messages: [{ role: 'user', content: 'x' }] }) }),
+      { requestId: 'req-remaining-time', receivedAt: performance.now(), remainingTimeMs: () => deadline - Date.now() },
+    );
+    expect(response.status).toBe(504);
+    expect(Date.now() - started).toBeLessThan(1_600);
+    expect((await response.json()).error).toMatchObject({ code: 'upstream_timeout' });
   });
 });
 
