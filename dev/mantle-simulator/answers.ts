@@ -3,6 +3,8 @@
  * pacing and faults), so surfaces never touch sockets.
  */
 import type { ServerResponse } from 'node:http';
+import { writeBenchStream } from './bench-stream.js';
+import type { BenchStreamSpec } from './bench-stream.js';
 import type { DeliveryControl } from './faults.js';
 import { cutConnection, writeFlushed, writeSse } from './sse.js';
 import type { SseEvent, StreamEnd } from './sse.js';
@@ -14,7 +16,9 @@ export type Answer =
       events: SseEvent[];
       /** Runs once however the stream ends (completed, cut, stalled, client gone). */
       onSettled?: (end: StreamEnd) => void;
-    };
+    }
+  /** The benchmark model's generated stream (see bench-stream.ts); faults do not apply to it. */
+  | { kind: 'bench'; spec: BenchStreamSpec };
 
 export function jsonAnswer(body: object, status = 200): Answer {
   return { kind: 'json', status, body };
@@ -31,6 +35,7 @@ export async function deliver(
   delivery: DeliveryControl,
   signal: AbortSignal,
 ): Promise<void> {
+  if (answer.kind === 'bench') return writeBenchStream(res, answer.spec, signal);
   if (answer.kind === 'sse') {
     let end: StreamEnd = 'aborted';
     try {

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { deliver, jsonAnswer } from './answers.js';
+import { benchStreamSpec } from './bench-stream.js';
 import type { Answer } from './answers.js';
 import type { ModelCatalog } from './catalog.js';
 import { authenticate } from './authenticate.js';
@@ -33,6 +34,8 @@ export interface SimulatorState {
   responses: ResponsesSurface;
   requests: RecordedRequest[];
   pacingMs: number;
+  /** SimulatorOptions.benchStreamModel */
+  benchStreamModel?: string;
 }
 
 interface ReceivedBody {
@@ -130,6 +133,9 @@ function routeAnswer(
 ): Answer {
   switch (route.kind) {
     case 'chat':
+      if (state.benchStreamModel !== undefined && body['model'] === state.benchStreamModel) {
+        return { kind: 'bench', spec: benchStreamSpec(body, state.benchStreamModel) };
+      }
       return createChatCompletion(body, route.basePath, state.catalog);
     case 'responses.create':
       return state.responses.create(body, route.basePath);

@@ -30,7 +30,8 @@ import type { Fault, MantleSimulator, RecordedRequest, SimulatorOptions } from '
 export async function startMantleSimulator(options: SimulatorOptions): Promise<MantleSimulator> {
   validateOptions(options);
   const pacingMs = options.pacingMs ?? 0;
-  const catalog = new ModelCatalog(options.models ?? DEFAULT_MODELS);
+  const benchModels = options.benchStreamModel ? [{ id: options.benchStreamModel, surfaces: ['chat' as const], openaiBasePaths: ['/v1' as const] }] : [];
+  const catalog = new ModelCatalog([...(options.models ?? DEFAULT_MODELS), ...benchModels]);
   const store = new ResponseStore();
   const state: SimulatorState = {
     policy: { region: options.region, credentials: options.credentials, bearerTokens: options.bearerTokens ?? [] },
@@ -39,6 +40,7 @@ export async function startMantleSimulator(options: SimulatorOptions): Promise<M
     responses: new ResponsesSurface(catalog, store, pacingMs),
     requests: [],
     pacingMs,
+    ...(options.benchStreamModel ? { benchStreamModel: options.benchStreamModel } : {}),
   };
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {

@@ -48,6 +48,12 @@ export interface SimulatorOptions {
   pacingMs?: number;
   /** @default DEFAULT_MODELS */
   models?: SimulatedModel[];
+  /**
+   * Adds a synthetic chat model (on `/v1`) for benchmarks: a streaming request for it gets `bench.events` chunks
+   * of `bench.event_bytes` bytes, `bench.pacing_ms` apart, each stamped with its send time (see bench-stream.ts).
+   * @default none
+   */
+  benchStreamModel?: string;
 }
 
 /**
