@@ -58,7 +58,7 @@ export async function measureColdStart(samples: number): Promise<ColdStartResult
       imports.push(run(importScript));
     }
     const traced = spawnSync(process.execPath, ['--require', tracer, '--input-type=module', '-e', importScript], { env, encoding: 'utf8' });
-    const awsFilesRead = [...traced.stderr.matchAll(/^AWS-FILE-READ (.*)$/gm)].map((match) => match[1]!);
+    const awsFilesRead = [...traced.stderr.matchAll(/^AWS-FILE-READ (.*)$/gm)].map((match) => match[1]!.replace(home, '~'));
     return {
       assetBytes: statSync(bundle).size,
       sourceMapBytes: statSync(`${bundle}.map`).size,
