@@ -33,6 +33,8 @@ export interface BenchEnvironment {
   readonly simulator: ServerProcess;
   readonly gateway: ServerProcess;
   readonly floor: ServerProcess;
+  /** The servers' bundled entry (gone after close()); profiles point into it. */
+  readonly bundleFile: string;
   /** A chat completions request on a leg; `body.model` is a gateway model id (the direct leg swaps and signs). */
   request(leg: LegName, body: { model: BenchModel } & Record<string, unknown>): BenchRequest;
   close(): Promise<void>;
@@ -58,7 +60,7 @@ export async function startBenchEnvironment(options: EnvironmentOptions = {}): P
     started.push(gateway);
     const floor = await startServerProcess(bundle, 'floor', { upstream: simulator.url, region: BENCH_REGION, credentials: BENCH_CREDENTIALS, models: BENCH_MODELS });
     started.push(floor);
-    return environment(simulator, gateway, floor, async () => {
+    return environment(simulator, gateway, floor, bundle.entry, async () => {
       await Promise.all(started.map((server) => server.stop()));
       await Promise.all([bundle.remove(), rm(dir, { recursive: true, force: true })]);
     });
@@ -86,7 +88,7 @@ function startGateway(bundle: ServerBundle, configFile: string, options: Environ
   return startServerProcess(bundle, 'gateway', {}, start);
 }
 
-function environment(simulator: ServerProcess, gateway: ServerProcess, floor: ServerProcess, close: () => Promise<void>): BenchEnvironment {
+function environment(simulator: ServerProcess, gateway: ServerProcess, floor: ServerProcess, bundleFile: string, close: () => Promise<void>): BenchEnvironment {
   const signer = new FloorSigner(BENCH_CREDENTIALS, BENCH_REGION);
   const simulatorHost = new URL(simulator.url).host;
   const path = '/v1/chat/completions';
@@ -94,6 +96,7 @@ function environment(simulator: ServerProcess, gateway: ServerProcess, floor: Se
     simulator,
     gateway,
     floor,
+    bundleFile,
     close,
     request(leg, body) {
       if (leg !== 'direct') return { url: `${leg === 'gateway' ? gateway.url : floor.url}${path}`, headers: {}, body: Buffer.from(JSON.stringify(body)) };

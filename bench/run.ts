@@ -5,22 +5,23 @@
  * Options:
  *   --smoke          a short run with small counts (CI): the same code paths, figures printed, nothing asserted
  *   --json <path>    where to write the results @default bench-results.json
- *   --profile <dir>  run the gateway under `node --cpu-prof` and print the top self-time entries
+ *   --profile <dir>  instead of the figures: run the gateway under `node --cpu-prof` through the request-path load
+ *                    (overhead, time to first byte, saturation) and print its top self-time entries
  *   --markdown       also print the table as Markdown
  *
  * @example
  * npm run bench -- --profile /tmp/gateway-profile
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBenchEnvironment, type BenchEnvironment } from './environment.js';
 import { measureColdStart, type ColdStartResult } from './measure-cold-start.js';
 import { measureLatency, type LatencyResult } from './measure-latency.js';
 import { measureConcurrency, measureSaturation, type ConcurrencyResult, type SaturationResult } from './measure-load.js';
 import { measureBulk, measurePacing, type BulkResult, type PacingResult } from './measure-streaming.js';
-import { readProfile, selfTimes, type SelfTimeEntry } from './profile-summary.js';
+import { readProfile, selfTimeByArea, selfTimes, type SelfTimeEntry } from './profile-summary.js';
 import { formatMarkdown, formatTable, ms, row, type Row } from './report.js';
 
 interface Sizes {
@@ -69,10 +70,9 @@ interface Results {
   readonly saturation: { readonly direct: SaturationResult; readonly gateway: SaturationResult; readonly floor: SaturationResult };
   readonly rssAfterLoadMb: number;
   readonly coldStart: ColdStartResult;
-  readonly profile?: readonly SelfTimeEntry[];
 }
 
-async function measureRequestPath(env: BenchEnvironment, sizes: Sizes, log: (line: string) => void): Promise<Omit<Results, 'mode' | 'node' | 'startedAt' | 'coldStart' | 'profile'>> {
+async function measureRequestPath(env: BenchEnvironment, sizes: Sizes, log: (line: string) => void): Promise<Omit<Results, 'mode' | 'node' | 'startedAt' | 'loadAverage' | 'cpus' | 'coldStart'>> {
   log('overhead (sequential, keep-alive, legs interleaved)');
   const overhead = await measureLatency(env, { ...sizes.latency, stream: false });
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -137,12 +137,13 @@ function rows(results: Results): Row[] {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, json: { type: 'string' }, profile: { type: 'string' }, markdown: { type: 'boolean' } } });
   const sizes = values.smoke ? SMOKE : FULL;
-  const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+  if (values.profile) {
+    await profileRequestPath(resolve(values.profile), sizes);
+    return;
+  }
   const startedAt = new Date().toISOString();
   const loadAtStart = loadavg()[0] ?? 0;
-  const profileDir = values.profile ? resolve(values.profile) : undefined;
-  if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const env = await startBenchEnvironment(profileDir ? { gatewayNodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {});
+  const env = await startBenchEnvironment();
   let requestPath: Awaited<ReturnType<typeof measureRequestPath>>;
   try {
     requestPath = await measureRequestPath(env, sizes, log);
@@ -151,26 +152,47 @@ async function main(): Promise<void> {
   }
   log('cold start: cdk synth bundling, fresh node imports');
   const coldStart = await measureColdStart(sizes.initSamples);
-  const profile = profileDir ? topProfileEntries(profileDir) : undefined;
   const loadAverage: [number, number] = [loadAtStart, loadavg()[0] ?? 0];
-  const results: Results = { mode: values.smoke ? 'smoke' : 'full', node: process.version, startedAt, loadAverage, cpus: cpus().length, ...requestPath, coldStart, ...(profile ? { profile } : {}) };
+  const results: Results = { mode: values.smoke ? 'smoke' : 'full', node: process.version, startedAt, loadAverage, cpus: cpus().length, ...requestPath, coldStart };
   const table = rows(results);
   const machine = `${results.cpus} CPUs, load ${loadAverage.map((load) => load.toFixed(1)).join(' -> ')}`;
   process.stdout.write(`\nmantle-gateway bench (${results.mode}, node ${process.version}, ${machine}, ${startedAt})\n\n${formatTable(table)}\n`);
   if (values.markdown) process.stdout.write(`\n${formatMarkdown(table)}\n`);
-  if (profile) {
-    process.stdout.write('\ngateway CPU profile, top self time:\n');
-    for (const entry of profile) process.stdout.write(`${entry.percent.toFixed(1).padStart(5)}%  ${entry.frame}\n`);
-  }
   const jsonPath = resolve(values.json ?? 'bench-results.json');
   writeFileSync(jsonPath, `${JSON.stringify({ ...results, table }, null, 2)}\n`);
   process.stdout.write(`\nresults: ${jsonPath}\n`);
 }
 
-function topProfileEntries(dir: string): SelfTimeEntry[] {
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+
+/** The small-request load only (a 100 MB stream would fill the profile with socket writes). */
+async function profileRequestPath(dir: string, sizes: Sizes): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const env = await startBenchEnvironment({ gatewayNodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  try {
+    log('profiling the gateway: overhead, time to first byte, saturation');
+    await measureLatency(env, { ...sizes.latency, stream: false });
+    await measureLatency(env, { ...sizes.ttfb, stream: true });
+    await measureSaturation(env, 'gateway', sizes.saturation.requests, sizes.saturation.concurrency);
+    // Frames point into the bundle; the summary maps their lines back to source modules with it.
+    copyFileSync(env.bundleFile, join(dir, basename(env.bundleFile)));
+  } finally {
+    await env.close();
+  }
+  const entries = profileEntries(dir);
+  const print = (title: string, list: readonly SelfTimeEntry[]): void => {
+    process.stdout.write(`\n${title}\n`);
+    for (const entry of list) process.stdout.write(`${entry.percent.toFixed(1).padStart(5)}%  ${entry.frame}\n`);
+  };
+  print(`gateway CPU profile (${dir}), top functions by self time:`, entries.slice(0, 25));
+  print('by area:', selfTimeByArea(entries).slice(0, 15));
+}
+
+function profileEntries(dir: string): SelfTimeEntry[] {
   const file = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort().pop();
+  // The newest profile is this run's: names start with the date and time.
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
-  return selfTimes(readProfile(join(dir, file))).slice(0, 20);
+  return selfTimes(readProfile(join(dir, file)), dir);
 }
 
 main().catch((error: unknown) => {
