@@ -7,10 +7,10 @@
  *
  * Usage: node server-process.mjs simulator|gateway|floor '<json options>'
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { startLocalServer } from '../lambda/adapters/node-server.js';
 import { createAwsGateway } from '../lambda/aws-gateway.js';
 import { configSourceFromEnvironment } from '../lambda/config-store/config-from-environment.js';
+import { configureLocalLogFormat, createObservability } from '../lambda/observe/observability.js';
 import { startMantleSimulator, type SimulatorCredentials } from '../dev/mantle-simulator/index.js';
 import { startFloorProxy } from './floor-proxy.js';
 
@@ -45,10 +45,12 @@ async function start(role: string, options: unknown): Promise<{ url: string; clo
       return startMantleSimulator({ region, credentials: [credentials], benchStreamModel });
     }
     case 'gateway': {
-      // As dev/start.ts: the file named by GATEWAY_CONFIG, the default credential chain (the environment here).
-      const logger = new Logger({ serviceName: 'mantle-gateway' });
+      // As dev/start.ts: request records and metrics on (compact lines, to a discarded stdout), the file named by
+      // GATEWAY_CONFIG, the default credential chain (the environment here).
+      configureLocalLogFormat(process.env, false);
+      const { logger, records } = createObservability(process.env);
       const { source } = await configSourceFromEnvironment(process.env, logger);
-      return startLocalServer({ gateway: createAwsGateway({ config: source, log: logger }) });
+      return startLocalServer({ gateway: createAwsGateway({ config: source, log: logger, records }) });
     }
     case 'floor':
       return startFloorProxy(options as FloorRoleOptions);
