@@ -18,6 +18,8 @@ export interface ColdStartResult {
   readonly initMs: number;
   readonly bareNodeMs: number;
   readonly importMs: number;
+  /** The same without `--enable-source-maps` (which the function sets, so stack traces name source lines). */
+  readonly initWithoutSourceMapsMs: number;
   /** AWS config or credentials files the import read (should be none). */
   readonly awsFilesRead: readonly string[];
 }
@@ -40,37 +42,51 @@ export async function measureColdStart(samples: number): Promise<ColdStartResult
   try {
     const assetDir = await synthGatewayAsset(outdir);
     const bundle = join(assetDir, 'index.mjs');
-    const tracer = join(home, 'trace-aws-files.cjs');
-    writeFileSync(tracer, READ_TRACER);
     const env = lambdaLikeEnvironment(home);
     const importScript = `${AWSLAMBDA_STUB} await import(${JSON.stringify(pathToFileURL(bundle).href)});`;
-    const run = (script: string): number => {
+    const run = (script: string, sourceMaps = true): number => {
       const started = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+      const runEnv = sourceMaps ? env : { ...env, NODE_OPTIONS: '' };
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: runEnv, encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`node exited with ${result.status}: ${result.stderr}`);
       return Number(process.hrtime.bigint() - started) / 1e6;
     };
     const bare: number[] = [];
     const imports: number[] = [];
+    const withoutMaps: number[] = [];
     run(importScript); // a first run warms the file cache
     for (let index = 0; index < samples; index += 1) {
       bare.push(run(AWSLAMBDA_STUB));
       imports.push(run(importScript));
+      withoutMaps.push(run(importScript, false));
     }
-    const traced = spawnSync(process.execPath, ['--require', tracer, '--input-type=module', '-e', importScript], { env, encoding: 'utf8' });
-    const awsFilesRead = [...traced.stderr.matchAll(/^AWS-FILE-READ (.*)$/gm)].map((match) => match[1]!.replace(home, '~'));
+    const awsFilesRead = awsFilesReadAtImport(bundle, home);
     return {
       assetBytes: statSync(bundle).size,
       sourceMapBytes: statSync(`${bundle}.map`).size,
       initMs: median(imports) - median(bare),
       bareNodeMs: median(bare),
       importMs: median(imports),
-      awsFilesRead: [...new Set(awsFilesRead)],
+      initWithoutSourceMapsMs: median(withoutMaps) - median(bare),
+      awsFilesRead,
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/**
+ * The AWS config and credentials files a fresh `node` reads while it imports `bundle` in a Lambda-like environment
+ * whose home is `home` (an empty directory), with `~` for the home.
+ */
+export function awsFilesReadAtImport(bundle: string, home: string): string[] {
+  const tracer = join(home, 'trace-aws-files.cjs');
+  writeFileSync(tracer, READ_TRACER);
+  const script = `${AWSLAMBDA_STUB} await import(${JSON.stringify(pathToFileURL(bundle).href)});`;
+  const traced = spawnSync(process.execPath, ['--require', tracer, '--input-type=module', '-e', script], { env: lambdaLikeEnvironment(home), encoding: 'utf8' });
+  if (traced.status !== 0) throw new Error(`importing ${bundle} failed: ${traced.stderr}`);
+  return [...new Set([...traced.stderr.matchAll(/^AWS-FILE-READ (.*)$/gm)].map((match) => match[1]!.replace(home, '~')))];
 }
 
 /** What a Lambda environment has at init: role credentials and region in the environment, an empty home. */

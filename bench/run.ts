@@ -129,6 +129,7 @@ function rows(results: Results): Row[] {
     row('memory', 'gateway RSS at rest (warm) / after load', `${results.rssAtRestMb.toFixed(0)} MB / ${results.rssAfterLoadMb.toFixed(0)} MB`),
     row('cold start', 'Lambda asset (index.mjs, no source map)', kb(coldStart.assetBytes), { text: '<= 400 KB', met: coldStart.assetBytes <= 400_000 }),
     row('cold start', 'module init (import - bare node, median)', ms(coldStart.initMs), { text: '<= 30 ms', met: coldStart.initMs <= 30 }),
+    row('cold start', 'module init without --enable-source-maps', ms(coldStart.initWithoutSourceMapsMs)),
     row('cold start', 'bare node start-up (median)', ms(coldStart.bareNodeMs)),
     row('cold start', 'AWS config files read at import', coldStart.awsFilesRead.length === 0 ? 'none' : coldStart.awsFilesRead.join(', '), { text: 'none', met: coldStart.awsFilesRead.length === 0 }),
   ];

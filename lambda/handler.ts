@@ -2,6 +2,7 @@
  * The Lambda entry point: a function URL in RESPONSE_STREAM mode. Module scope builds the long-lived parts
  * once per execution environment (credential provider, signer, config store); nothing here does I/O at init.
  */
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { Context } from 'aws-lambda';
 import { createFunctionUrlHandler } from './adapters/lambda-adapter.js';
 import type { HttpResponseStreamFactory, StreamingHandler } from './adapters/lambda-runtime-types.js';
@@ -13,8 +14,16 @@ const { logger, metrics, records } = createObservability(process.env);
 const ttlSetting = process.env['GATEWAY_CONFIG_TTL_SECONDS'];
 const fullReadSetting = process.env['GATEWAY_CONFIG_FULL_READ_SECONDS'];
 
+/**
+ * The route store's SSM client, with its defaults mode given: left to itself, the SDK client's constructor looks
+ * for `defaults_mode` in the shared config files at once, a file read at import (Lambda has no such files, and
+ * `legacy` is what the SDK picks when nothing says otherwise).
+ */
+const ssm = new SSMProvider({ clientConfig: { defaultsMode: defaultsModeFrom(process.env['AWS_DEFAULTS_MODE']) } });
+
 const gateway = createAwsGateway({
   config: createSsmConfigSource({
+    ssm,
     prefix: process.env['GATEWAY_SSM_PREFIX'] ?? '/mantle-gateway',
     // The store checks the value and warns about a bad one.
     ...(ttlSetting ? { ttlSeconds: Number(ttlSetting) } : {}),
@@ -35,3 +44,8 @@ const streamingHandler: StreamingHandler = createFunctionUrlHandler(
 );
 
 export const handler = awslambda.streamifyResponse(streamingHandler as Parameters<typeof awslambda.streamifyResponse>[0]);
+
+function defaultsModeFrom(setting: string | undefined): 'standard' | 'in-region' | 'cross-region' | 'mobile' | 'auto' | 'legacy' {
+  const modes = ['standard', 'in-region', 'cross-region', 'mobile', 'auto', 'legacy'] as const;
+  return modes.find((mode) => mode === setting?.toLowerCase()) ?? 'legacy';
+}

@@ -1,3 +1,4 @@
+import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import type { BearerTokenRef } from '../config/types.js';
 import { GatewayError } from '../domain/errors.js';
 
@@ -21,11 +22,10 @@ export async function resolveBearerToken(ref: BearerTokenRef, readSecureString: 
 
 /**
  * Reads SecureStrings through Powertools parameters (decrypted, cached for five minutes so a rotated key is
- * picked up without a redeploy). The module loads on first use only.
+ * picked up without a redeploy). Its SSM client is created on first use. The import is static on purpose: the
+ * route store loads the same module anyway, and a dynamic `import()` made esbuild keep every SSM command in the
+ * Lambda bundle (about 97 KB; docs/adr, "lean Lambda bundle").
  */
 export function createSsmSecureStringReader(maxAgeSeconds = 300): SecureStringReader {
-  return async (name) => {
-    const { getParameter } = await import('@aws-lambda-powertools/parameters/ssm');
-    return getParameter(name, { decrypt: true, maxAge: maxAgeSeconds });
-  };
+  return (name) => getParameter(name, { decrypt: true, maxAge: maxAgeSeconds });
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { awsFilesReadAtImport } from '../../bench/measure-cold-start.js';
 import { synthGatewayAsset } from './synth-asset.js';
 
 describe('the bundled gateway (local esbuild, no Docker)', () => {
@@ -45,5 +46,28 @@ describe('the bundled gateway (local esbuild, no Docker)', () => {
     });
     expect(result.stdout).toBe('function');
     expect(result.status).toBe(0);
+  });
+
+  it('carries only the environment link of the AWS credential chain (lambda/lambda-credentials.ts)', () => {
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code).toContain('AWS_SESSION_TOKEN');
+    for (const otherLink of ['AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'sso_start_url', 'credential_process']) {
+      expect(code).not.toContain(otherLink);
+    }
+  });
+
+  it('keeps the SSM client to the commands the gateway sends', () => {
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code).toContain('GetParametersByPath');
+    for (const unused of ['AddTagsToResource', 'CreateActivation', 'SendCommand']) expect(code).not.toContain(unused);
+  });
+
+  it('reads no AWS config or credentials file when imported', () => {
+    const home = mkdtempSync(join(tmpdir(), 'mantle-gateway-home-'));
+    try {
+      expect(awsFilesReadAtImport(join(assetDir, 'index.mjs'), home)).toEqual([]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
