@@ -33,6 +33,8 @@ export function watchStream(reader: ReadableStreamDefaultReader<Uint8Array>, hel
   let carry: Uint8Array | undefined;
   let lastSent: Uint8Array | undefined = held.at(-1);
   let done = false;
+  /** True while waiting on upstream: silence counts only then, not while a slow caller has not asked for more. */
+  let reading = false;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
 
   const end = (failure?: ErrorType): void => {
@@ -47,7 +49,10 @@ export function watchStream(reader: ReadableStreamDefaultReader<Uint8Array>, hel
     controller.close();
     if (failure || options.clientSignal.aborted) options.abort.abort();
   };
-  const timer = setTimeout(() => end('stream_idle_timeout'), options.idleTimeoutMs);
+  // One timer per stream, re-armed (`refresh()`, which also revives a timer that has fired) at each read.
+  const timer = setTimeout(() => {
+    if (reading) end('stream_idle_timeout');
+  }, options.idleTimeoutMs);
 
   return new ReadableStream<Uint8Array>({
     start(streamController) {
@@ -58,11 +63,15 @@ export function watchStream(reader: ReadableStreamDefaultReader<Uint8Array>, hel
       // Loops only while a chunk ends inside an event and so yields nothing to send yet.
       while (!done) {
         let result: ReadableStreamReadResult<Uint8Array>;
+        reading = true;
+        timer.refresh();
         try {
           result = await reader.read();
         } catch {
           end('stream_interrupted');
           return;
+        } finally {
+          reading = false;
         }
         if (done) return;
         if (result.done) {
@@ -70,7 +79,6 @@ export function watchStream(reader: ReadableStreamDefaultReader<Uint8Array>, hel
           end();
           return;
         }
-        timer.refresh();
         const chunk = carry ? concat(carry, result.value) : result.value;
         const boundary = endsAtBoundary(chunk) ? chunk.length : lastBoundary(chunk);
         carry = boundary < chunk.length ? chunk.subarray(boundary) : undefined;

@@ -6,6 +6,7 @@ import { FAST, MODELS, recordingLog, startTwoRegions, type TwoRegions } from '..
 import { DEMO_CREDENTIALS } from '../../dev/demo-environment.js';
 import { createAwsGateway } from '../../lambda/aws-gateway.js';
 import { staticConfigSource } from '../../lambda/core/index.js';
+import { startLocalServer } from '../../lambda/adapters/node-server.js';
 
 let env: TwoRegions;
 
@@ -97,6 +98,20 @@ describe('fallback to the next region', () => {
     expect(types.filter((type) => type === 'message_start')).toHaveLength(1);
     expect(types.filter((type) => type === 'message_stop')).toHaveLength(1);
     expect((await stream.finalMessage()).content[0]).toMatchObject({ text: 'Echo: streamed' });
+  });
+
+  it('hands over after a route\'s own max_attempts', async () => {
+    env.clearFaults();
+    const config = { ...env.config, models: env.config.models.map((model) => (model.id === MODELS.chat ? { ...model, routes: model.routes.map((route, index) => (index === 0 ? { ...route, max_attempts: 1 } : route)) } : model)) };
+    const server = await startLocalServer({ gateway: createAwsGateway({ config: staticConfigSource(config), credentials: async () => DEMO_CREDENTIALS, ...FAST }) });
+    try {
+      const before = env.primary.requests.length;
+      env.primary.injectFault({ status: 503 });
+      expect((await chat(server.url)).choices[0]?.message.content).toBe('Echo: hello there');
+      expect(env.primary.requests.length - before).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 
   it('falls over at once, without retrying, when the model is not in the first region (404)', async () => {

@@ -1,0 +1,77 @@
+import { newRequestFacts } from '../../lambda/domain/request-facts.js';
+import type { StreamFormat } from '../../lambda/domain/stream-format.js';
+import { watchStream } from '../../lambda/watch/watch-stream.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** An upstream body that yields `parts` on demand, then stalls (or ends, or errors) as told. */
+function upstream(parts: string[], after: 'end' | 'stall' | 'error'): ReadableStream<Uint8Array> {
+  let index = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const part = parts[index++];
+      if (part !== undefined) return controller.enqueue(encoder.encode(part));
+      if (after === 'end') return controller.close();
+      if (after === 'error') return controller.error(new TypeError('terminated'));
+      return new Promise(() => undefined);
+    },
+  });
+}
+
+function watch(body: ReadableStream<Uint8Array>, format: StreamFormat = 'chat', idleTimeoutMs = 60) {
+  const abort = new AbortController();
+  const facts = newRequestFacts();
+  const stream = watchStream(body.getReader(), [], { format, idleTimeoutMs, facts, clientSignal: new AbortController().signal, abort });
+  return { stream, abort, facts };
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>, delayMs = 0): Promise<string> {
+  const reader = stream.getReader();
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text;
+    text += decoder.decode(value);
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+}
+
+describe('the watch stage on a committed stream', () => {
+  it('passes a healthy stream through unchanged, even to a caller slower than the idle timeout', async () => {
+    const parts = ['data: {"a":1}\n\n', 'data: {"b":2}\n\n', 'data: [DONE]\n\n'];
+    const { stream, facts } = watch(upstream(parts, 'end'), 'chat', 30);
+    expect(await readAll(stream, 80)).toBe(parts.join(''));
+    expect(facts.error).toBeUndefined();
+  });
+
+  it('holds the tail of an event split across chunks until the rest arrives', async () => {
+    const { stream } = watch(upstream(['data: {"a"', ':1}\n\ndata: {"b', '":2}\n\n'], 'end'));
+    const reader = stream.getReader();
+    expect(decoder.decode((await reader.read()).value)).toBe('data: {"a":1}\n\n');
+    expect(decoder.decode((await reader.read()).value)).toBe('data: {"b":2}\n\n');
+  });
+
+  it('drops a half-received event when the upstream breaks, so the error event stands on its own', async () => {
+    const { stream, facts } = watch(upstream(['event: x\ndata: {"sequence_number":4}\n\n', 'event: y\ndata: {"seq'], 'error'), 'responses');
+    const text = await readAll(stream);
+    expect(text).toBe('event: x\ndata: {"sequence_number":4}\n\nevent: error\ndata: {"type":"error","code":"stream_interrupted","message":"The connection to the upstream model broke; the answer is incomplete.","sequence_number":5}\n\n');
+    expect(facts.error?.type).toBe('stream_interrupted');
+  });
+
+  it('ends a stalled stream with one error event and aborts the upstream', async () => {
+    const { stream, abort, facts } = watch(upstream(['data: {"a":1}\n\n'], 'stall'), 'messages', 40);
+    const text = await readAll(stream);
+    expect(text).toBe('data: {"a":1}\n\nevent: error\ndata: {"type":"error","error":{"type":"timeout_error","message":"The upstream model stopped sending; the gateway ended the stream."}}\n\n');
+    expect(abort.signal.aborted).toBe(true);
+    expect(facts.error?.type).toBe('stream_idle_timeout');
+  });
+
+  it('aborts the upstream when the caller cancels', async () => {
+    const { stream, abort } = watch(upstream(['data: {"a":1}\n\n'], 'stall'));
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(abort.signal.aborted).toBe(true);
+  });
+});
