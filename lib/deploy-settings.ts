@@ -64,7 +64,19 @@ export interface DeploySettings {
   readonly routeCooldownSeconds: number;
   /** A started stream with no bytes for this long is ended with an in-band error (`GATEWAY_STREAM_IDLE_TIMEOUT_SECONDS`). @default 60 */
   readonly streamIdleTimeoutSeconds: number;
+  /**
+   * Where the alarms notify: `none`, `create` (a topic per region; subscribe to it after the deploy), or existing
+   * SNS topic ARNs, one per deployed region (alarms notify topics of their own region). @default 'none'
+   */
+  readonly alarmTopic: AlarmTopicChoice;
+  /** The function's log level (`POWERTOOLS_LOG_LEVEL`). @default 'INFO' */
+  readonly logLevel: LogLevel;
 }
+
+export type AlarmTopicChoice = 'none' | 'create' | readonly string[];
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+export const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 /** Every problem in the deploy settings, one line each, naming the setting. */
 export class DeploySettingsError extends Error {
@@ -88,6 +100,7 @@ type Schema = { readonly [K in keyof DeploySettings]-?: Field<DeploySettings[K]>
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const STAGE = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 /** Parameter Store reserves these top-level names. */
 const RESERVED_PREFIX = /^\/(aws|ssm)(\/|$)/i;
@@ -199,6 +212,23 @@ export function keyRegion(arn: string): string {
   return KMS_KEY_ARN.exec(arn)?.[1] ?? '';
 }
 
+function alarmTopic(raw: unknown): Parsed<AlarmTopicChoice> {
+  if (raw === 'none' || raw === '' || raw === 'create') return ok(raw === 'create' ? 'create' : 'none');
+  const list = stringList(raw);
+  if (!list.ok || list.value.length === 0) return fail(`must be none, create, or SNS topic ARNs (one per region), got ${shown(raw)}`);
+  const bad = list.value.filter((arn) => !SNS_TOPIC_ARN.test(arn));
+  if (bad.length > 0) return fail(`${bad.map(shown).join(', ')}: an SNS topic ARN looks like arn:aws:sns:us-east-2:111122223333:alarms`);
+  const regions = list.value.map(topicRegion);
+  const repeated = regions.filter((region, index) => regions.indexOf(region) !== index);
+  if (repeated.length > 0) return fail(`names more than one topic for ${[...new Set(repeated)].join(', ')}`);
+  return list;
+}
+
+/** The region of an SNS topic ARN (validated). */
+export function topicRegion(arn: string): string {
+  return SNS_TOPIC_ARN.exec(arn)?.[1] ?? '';
+}
+
 function configFile(raw: unknown): Parsed<string> {
   return typeof raw === 'string' && raw.trim().length > 0 ? ok(raw) : fail(`must be a path to a YAML file, got ${shown(raw)}`);
 }
@@ -249,6 +279,12 @@ export const DEPLOY_SETTINGS_SCHEMA: Schema = {
   retryBudgetSeconds: { description: 'no new attempt starts after this long', default: 30, parse: integer(0, 900, 'seconds') },
   routeCooldownSeconds: { description: 'how long an environment skips a route that failed a whole request', default: 30, parse: integer(0, 3600, 'seconds') },
   streamIdleTimeoutSeconds: { description: 'a started stream silent this long ends with an in-band error', default: 60, parse: integer(1, 900, 'seconds') },
+  alarmTopic: {
+    description: 'alarm notifications: none, create, or existing SNS topic ARNs (one per region)',
+    default: 'none',
+    parse: alarmTopic,
+  },
+  logLevel: { description: 'the function\'s log level', default: 'INFO', parse: oneOf(LOG_LEVELS) },
 };
 
 export const DEPLOY_SETTING_NAMES = Object.keys(DEPLOY_SETTINGS_SCHEMA) as (keyof DeploySettings)[];
@@ -276,7 +312,7 @@ export function readDeploySettings(context: Readonly<Record<string, unknown>>): 
     if (!parsed.ok) issues.push(`${name}: ${parsed.problem}`);
     else if (parsed.value !== undefined) settings[name] = parsed.value;
   }
-  issues.push(...missingKeys(settings), ...likelyTypos(Object.keys(context)));
+  issues.push(...missingKeys(settings), ...missingTopics(settings), ...likelyTypos(Object.keys(context)));
   if (issues.length > 0) throw new DeploySettingsError(issues);
   return settings as unknown as DeploySettings;
 }
@@ -289,6 +325,16 @@ function missingKeys(settings: Record<string, unknown>): string[] {
   const covered = new Set(keys.map(keyRegion));
   const missing = regions.filter((region) => !covered.has(region));
   return missing.length > 0 ? [`secureStringKeyArns: no key for ${missing.join(', ')} (give one key ARN per deployed region)`] : [];
+}
+
+/** Existing alarm topics must cover every deployed region. */
+function missingTopics(settings: Record<string, unknown>): string[] {
+  const topics = settings['alarmTopic'];
+  const regions = settings['regions'] as string[] | undefined;
+  if (!Array.isArray(topics) || !regions) return [];
+  const covered = new Set((topics as string[]).map(topicRegion));
+  const missing = regions.filter((region) => !covered.has(region));
+  return missing.length > 0 ? [`alarmTopic: no topic for ${missing.join(', ')} (give one topic ARN per deployed region, or create)`] : [];
 }
 
 function likelyTypos(keys: readonly string[]): string[] {

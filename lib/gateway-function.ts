@@ -111,6 +111,8 @@ export interface GatewayFunctionProps {
   readonly resilienceEnvironment?: Readonly<Record<string, string>>;
   /** Identifies the deployment in the function's description. @default 'prod' */
   readonly stage?: string;
+  /** `POWERTOOLS_LOG_LEVEL`. @default 'INFO' */
+  readonly logLevel?: string;
   /** The handler module. @default lambda/handler.ts (export `handler`) */
   readonly entry?: string;
 }
@@ -154,6 +156,7 @@ export class GatewayFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'mantle-gateway',
         // The `stage` dimension of the gateway's metrics (namespace MantleGateway).
         GATEWAY_STAGE: props.stage ?? 'prod',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

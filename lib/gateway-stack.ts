@@ -5,9 +5,10 @@
 import { resilienceEnvironment } from './resilience-environment.js';
 import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { keyRegion, type DeploySettings } from './deploy-settings.js';
+import { keyRegion, topicRegion, type DeploySettings } from './deploy-settings.js';
+import { GatewayObservability, type AlarmTopicSetting } from './gateway-observability.js';
 import { GatewayFunction } from './gateway-function.js';
-import { acknowledgeGatewayFindings, acknowledgeRuntimePin, acknowledgeSeederFindings } from './nag-acknowledgements.js';
+import { acknowledgeAlarmTopic, acknowledgeGatewayFindings, acknowledgeRuntimePin, acknowledgeSeederFindings } from './nag-acknowledgements.js';
 import { bearerTokenParameters, mantleRegions, type RouteConfigSource } from './route-config.js';
 import { RouteConfigParameters } from './route-config-parameters.js';
 
@@ -32,6 +33,7 @@ export function gatewayStackName(stage: string, region: string): string {
 
 export class GatewayStack extends Stack {
   readonly gateway: GatewayFunction;
+  readonly observability: GatewayObservability;
   readonly routeConfig: RouteConfigParameters;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
@@ -60,6 +62,7 @@ export class GatewayStack extends Stack {
       configTtlSeconds: settings.configTtlSeconds,
       resilienceEnvironment: resilienceEnvironment(settings),
       stage: settings.stage,
+      logLevel: settings.logLevel,
       ...(props.entry ? { entry: props.entry } : {}),
     });
     // The first request after the deploy finds its configuration.
@@ -76,10 +79,31 @@ export class GatewayStack extends Stack {
     });
     new CfnOutput(this, 'LogGroupName', { value: this.gateway.logGroup.logGroupName, description: 'Gateway logs' });
 
+    this.observability = new GatewayObservability(this, 'Observability', {
+      function: this.gateway.function,
+      logGroup: this.gateway.logGroup,
+      stage: settings.stage,
+      models: routes.config.models.map((model) => model.id),
+      timeout: Duration.seconds(settings.timeoutSeconds),
+      alarmTopic: alarmTopicFor(settings, this.region),
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName, description: 'CloudWatch dashboard of this region' });
+    if (this.observability.createdTopic) {
+      new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.createdTopic.topicArn, description: 'Subscribe to receive the gateway alarms' });
+    }
+
     acknowledgeGatewayFindings(this.gateway);
     acknowledgeRuntimePin(this.gateway);
     acknowledgeSeederFindings(this.routeConfig);
+    if (this.observability.createdTopic) acknowledgeAlarmTopic(this.observability.createdTopic);
   }
+}
+
+function alarmTopicFor(settings: DeploySettings, region: string): AlarmTopicSetting {
+  const choice = settings.alarmTopic;
+  if (choice === 'none' || choice === 'create') return { mode: choice };
+  const arn = choice.find((candidate) => topicRegion(candidate) === region);
+  return arn ? { mode: 'existing', arn } : { mode: 'none' };
 }
 
 /** This region's customer managed key, if the settings name keys. */

@@ -70,6 +70,22 @@ export function acknowledgeRuntimePin(gateway: GatewayFunction): NagAcknowledgem
   ]);
 }
 
+/**
+ * AwsSolutions-SNS2 asks for server-side encryption of the alarm topic. CloudWatch alarms cannot publish to a
+ * topic encrypted with the AWS managed `aws/sns` key, and alarm notifications carry no data beyond the alarm's
+ * name and state; a customer managed key would add cost and a key policy for nothing.
+ */
+export function acknowledgeAlarmTopic(topic: IConstruct): NagAcknowledgement[] {
+  return acknowledge(topic, [
+    {
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'The alarm topic carries only CloudWatch alarm state changes (names, thresholds, no request data); CloudWatch ' +
+        'cannot publish to topics encrypted with aws/sns, and a customer managed key would add cost and policy for no data worth protecting.',
+    },
+  ]);
+}
+
 function acknowledge(scope: IConstruct, acknowledgements: NagAcknowledgement[]): NagAcknowledgement[] {
   Validations.of(scope).acknowledge(...acknowledgements);
   return acknowledgements;

@@ -9,10 +9,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { redactingReplacer } from './redact.js';
-import { METRICS_NAMESPACE, publishRequestMetrics } from './request-metrics.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './metric-names.js';
+import { publishRequestMetrics } from './request-metrics.js';
 import type { RequestRecordSink } from './request-record.js';
 
-export const SERVICE_NAME = 'mantle-gateway';
+export { SERVICE_NAME };
 
 export interface Observability {
   readonly logger: Logger;
@@ -25,8 +26,10 @@ type Environment = Readonly<Record<string, string | undefined>>;
 
 /** @example const { logger, records } = createObservability(process.env); */
 export function createObservability(env: Environment = process.env): Observability {
-  const logger = new Logger({ serviceName: SERVICE_NAME, jsonReplacerFn: redactingReplacer });
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, defaultDimensions: { stage: stageOf(env) } });
+  const stage = stageOf(env);
+  // `stage` on every line: the config-failure metric filter takes its dimension from it.
+  const logger = new Logger({ serviceName: SERVICE_NAME, jsonReplacerFn: redactingReplacer, persistentKeys: { stage } });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, defaultDimensions: { stage } });
   return {
     logger,
     metrics,

@@ -4,23 +4,11 @@
  * (the whole stage, what alarms read); `Errors` adds `errorType`. Caller ids never become dimensions.
  */
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { METRIC } from './metric-names.js';
 import type { RequestRecord } from './request-record.js';
 
-export const METRICS_NAMESPACE = 'MantleGateway';
+export { METRIC, METRICS_NAMESPACE } from './metric-names.js';
 
-/** The metric names, as dashboards and alarms use them. */
-export const METRIC = {
-  requests: 'Requests',
-  errors: 'Errors',
-  throttles: 'Throttles',
-  fallbacks: 'Fallbacks',
-  retries: 'Retries',
-  latency: 'Latency',
-  timeToFirstByte: 'TimeToFirstByte',
-  inputTokens: 'InputTokens',
-  outputTokens: 'OutputTokens',
-  coldStart: 'ColdStart',
-} as const;
 
 /** Publishes one request's metrics: one EMF line, plus one for `Errors` when it failed. */
 export function publishRequestMetrics(metrics: Metrics, record: RequestRecord, model: string): void {

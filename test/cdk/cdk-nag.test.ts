@@ -26,6 +26,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     ['the defaults', {}],
     ['api_key mode with CORS', { authMode: 'api_key', corsOrigins: '*' }],
     ['stack ownership', { configOwnership: 'stack' }],
+    ['an alarm topic the stack creates', { alarmTopic: 'create' }],
     ['three regions and a reserved concurrency', { regions: 'us-east-1,us-east-2,us-west-2', reservedConcurrency: 10 }],
     ['a customer managed key and bearer tokens', {
       secureStringKeyArns: 'arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',

@@ -37,7 +37,18 @@ describe('deploy settings', () => {
       retryBudgetSeconds: 30,
       routeCooldownSeconds: 30,
       streamIdleTimeoutSeconds: 60,
+      alarmTopic: 'none',
+      logLevel: 'INFO',
     });
+  });
+
+  it.each([
+    ['none', 'none'],
+    ['', 'none'],
+    ['create', 'create'],
+    ['arn:aws:sns:us-east-2:111122223333:ops', ['arn:aws:sns:us-east-2:111122223333:ops']],
+  ])('reads alarmTopic %j', (raw, expected) => {
+    expect(readDeploySettings({ alarmTopic: raw }).alarmTopic).toEqual(expected);
   });
 
   it('ships a cdk.json whose context lists every setting at its default', () => {
@@ -97,6 +108,10 @@ describe('deploy settings', () => {
     ['secureStringKeyArns', 'alias/aws/ssm', 'secureStringKeyArns: "alias/aws/ssm": a KMS key ARN looks like'],
     ['secureStringKeyArns', [KEY_EAST_2, KEY_EAST_2.replace('key/1', 'key/2')], 'secureStringKeyArns: names more than one key for us-east-2'],
     ['secureStringKeyArns', [KEY_WEST_2], 'secureStringKeyArns: no key for us-east-2 (give one key ARN per deployed region)'],
+    ['alarmTopic', 'sns', 'alarmTopic: "sns": an SNS topic ARN looks like'],
+    ['alarmTopic', 'arn:aws:sns:us-west-2:111122223333:ops', 'alarmTopic: no topic for us-east-2'],
+    ['alarmTopic', ['arn:aws:sns:us-east-2:111122223333:a', 'arn:aws:sns:us-east-2:111122223333:b'], 'alarmTopic: names more than one topic for us-east-2'],
+    ['logLevel', 'TRACE', 'logLevel: must be one of DEBUG, INFO, WARN, ERROR, got "TRACE"'],
   ])('rejects %s = %j', (name, value, message) => {
     const issues = issuesOf({ [name]: value });
     expect(issues).toHaveLength(1);
