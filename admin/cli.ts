@@ -13,6 +13,7 @@ import { pullCommand } from './pull-command.js';
 import { pushCommand } from './push-command.js';
 import { createSsmClient } from './ssm-documents.js';
 import { validateCommand } from './validate-command.js';
+import { usageCommand } from './usage-command.js';
 import { modelsCommand } from './models-command.js';
 import { validateProvider } from '../lambda/config/validate-provider.js';
 
@@ -28,6 +29,9 @@ Commands:
                                                   providers and models that are not in the file)
   pull [file] --region R [--prefix P]             write the live configuration as YAML to file (keeping its order
                                                   and comments) or to stdout
+  usage --region R [--since 24h] [--by model|caller]
+                                                  requests, tokens and errors from the request records (Logs
+                                                  Insights); mantle-gateway usage --help for its options
 
 Options:
   --region R   region of the parameters (default: AWS_REGION, or the profile's region)
@@ -79,6 +83,8 @@ export function main(argv: readonly string[] = process.argv.slice(2)): Promise<n
 }
 
 async function dispatch(argv: readonly string[], output: CommandOutput): Promise<void> {
+  // usage queries CloudWatch Logs, not SSM or Mantle, and has options of its own.
+  if (argv[0] === 'usage') return usageCommand(argv.slice(1), output);
   const { values, positionals } = parse(argv);
   const [name, ...files] = positionals;
   if (values.help || name === 'help' || name === undefined) {
