@@ -10,7 +10,13 @@ import { chatStreamFromResponses } from './responses-stream-to-chat.js';
 export interface BridgeExchange {
   readonly body: string;
   readonly upstreamSuffix: '/responses';
-  readonly translateAnswer: (response: Response) => Promise<Response>;
+  readonly translateAnswer: (response: Response, hooks?: AnswerHooks) => Promise<Response>;
+}
+
+/** What the gateway may want to learn from a translated answer that the caller's shape may not show. */
+export interface AnswerHooks {
+  /** A streamed answer's usage, in Chat's names, even when the caller did not ask for the usage chunk. */
+  readonly onUsage?: (usage: Record<string, unknown>) => void;
 }
 
 /** @throws InvalidRequestError (400) naming a parameter the bridge cannot translate; nothing is sent then */
@@ -19,10 +25,10 @@ export function bridgeChatToResponses(chat: Readonly<Record<string, unknown>>): 
   return {
     body: JSON.stringify(body),
     upstreamSuffix: '/responses',
-    translateAnswer: async (response) => {
+    translateAnswer: async (response, hooks) => {
       if (response.status !== 200 || response.body === null) return response;
       if (stream && isEventStream(response)) {
-        return new Response(response.body.pipeThrough(chatStreamFromResponses({ includeUsage })), {
+        return new Response(response.body.pipeThrough(chatStreamFromResponses({ includeUsage, ...(hooks?.onUsage ? { onUsage: hooks.onUsage } : {}) })), {
           status: 200,
           headers: headersFrom(response, 'text/event-stream; charset=utf-8'),
         });

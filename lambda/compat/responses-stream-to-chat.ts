@@ -16,6 +16,11 @@ type Obj = Record<string, unknown>;
 export interface ChatStreamOptions {
   /** `stream_options.include_usage`: every chunk carries `usage: null`, and a usage-only chunk comes last. */
   readonly includeUsage: boolean;
+  /**
+   * Called once with the usage (in Chat's names) of the final event, whether or not the caller asked for the
+   * usage chunk: the gateway's request record needs it either way.
+   */
+  readonly onUsage?: (usage: Record<string, unknown>) => void;
 }
 
 /**
@@ -66,6 +71,7 @@ class SseParser {
 /** The state of one translated stream: ids, tool call indexes, and whether the answer has ended. */
 class ChatChunkTranslator {
   readonly #includeUsage: boolean;
+  readonly #onUsage: ((usage: Record<string, unknown>) => void) | undefined;
   #frame: Obj = { id: 'chatcmpl-bridge', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: '' };
   #roleSent = false;
   #finished = false;
@@ -76,6 +82,7 @@ class ChatChunkTranslator {
 
   constructor(options: ChatStreamOptions) {
     this.#includeUsage = options.includeUsage;
+    this.#onUsage = options.onUsage;
   }
 
   onEvent(data: string): string {
@@ -172,6 +179,7 @@ class ChatChunkTranslator {
     if (response['id'] !== undefined && this.#frame['model'] === '') this.#start(response);
     let out = this.#role() + this.#chunk({}, finishReason(response, this.#lastItemIsCall));
     const usage = chatUsage(response['usage']);
+    if (usage) this.#onUsage?.(usage);
     if (this.#includeUsage && usage) out += sse({ ...this.#frame, system_fingerprint: null, choices: [], usage });
     this.#finished = true;
     return `${out}data: [DONE]\n\n`;

@@ -4,7 +4,7 @@
  * module and is pure; this file only picks. Nothing here does I/O.
  */
 import type { Route } from '../config/types.js';
-import { bridgeChatToResponses } from './chat-bridge.js';
+import { bridgeChatToResponses, type AnswerHooks } from './chat-bridge.js';
 import { translateThinking } from './thinking.js';
 
 /** The inference operations as the gateway's endpoints name them (`core/endpoints.ts`). */
@@ -16,7 +16,7 @@ export interface RouteExchange {
   /** Replaces the path suffix under the route's base URL (`/responses` for a bridged Chat call). */
   readonly upstreamSuffix?: string;
   /** Turns Mantle's answer into the caller's API; absent when it passes through unchanged. */
-  readonly translateAnswer?: (response: Response) => Response | Promise<Response>;
+  readonly translateAnswer?: (response: Response, hooks?: AnswerHooks) => Response | Promise<Response>;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ApiStyle } from '../config/types.js';
 import type { Invocation } from '../domain/invocation.js';
 import type { ResolvedRoute } from '../domain/resolved-route.js';
 import type { StreamFormat } from '../domain/stream-format.js';
-import { noteModel } from '../observe/request-facts-notes.js';
+import { noteModel, noteUsage } from '../observe/request-facts-notes.js';
 import { admitStream } from '../watch/admit-stream.js';
 import type { InferenceOperation } from './endpoints.js';
 import type { ForwardContext } from './forward-context.js';
@@ -65,7 +65,8 @@ export async function forwardInference(operation: InferenceOperation, surface: A
     },
     context.attempt,
   );
-  return served?.translateAnswer ? served.translateAnswer(response) : response;
+  // The record needs a bridged stream's usage even when the caller did not ask for the usage chunk.
+  return served?.translateAnswer ? served.translateAnswer(response, { onUsage: (usage) => noteUsage(facts, usage) }) : response;
 }
 
 interface CandidateOrder {

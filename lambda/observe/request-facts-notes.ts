@@ -4,6 +4,7 @@ import type { GatewayError } from '../domain/errors.js';
 import type { Invocation } from '../domain/invocation.js';
 import type { RequestFacts } from '../domain/request-facts.js';
 import { errorTypeOfKind } from './error-type.js';
+import { mergeUsage } from './usage-fields.js';
 
 /** The record's `endpoint` for each operation the core matches. */
 const ENDPOINT_NAMES: Readonly<Record<string, string>> = {
@@ -25,6 +26,11 @@ export function endpointName(operation: string): string {
 /** For callers without an adapter (tests, embedding): a generated request id, arrival now. */
 export function localInvocation(): Invocation {
   return { requestId: randomUUID(), receivedAt: performance.now() };
+}
+
+/** Usage a translation learned that the caller's answer may not carry (a bridged stream without include_usage). */
+export function noteUsage(facts: RequestFacts, usage: Record<string, unknown>): void {
+  mergeUsage((facts.usage ??= {}), usage);
 }
 
 export function noteModel(facts: RequestFacts, model: string, configured: boolean): void {
