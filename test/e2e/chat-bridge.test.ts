@@ -165,15 +165,23 @@ describe('Chat Completions on the Responses-only GPT-5.5 route', () => {
     expect(argumentDeltas).toBeGreaterThan(4);
   });
 
-  it('translates response_format json_schema to text.format', async () => {
-    const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
-    const completion = await client.chat.completions.create({
+  it('translates response_format json_schema to text.format, and the SDK parses the answer', async () => {
+    const schema = { type: 'object', properties: { answer: { type: 'string' }, confidence: { type: 'number' } }, required: ['answer', 'confidence'], additionalProperties: false };
+    const completion = await client.chat.completions.parse({
       model: MODEL,
       messages: [{ role: 'user', content: 'Reply as JSON' }],
       response_format: { type: 'json_schema', json_schema: { name: 'reply', schema, strict: true } },
     });
-    expect(completion.choices[0]?.message.content).toBe('Echo: Reply as JSON');
+    expect(completion.choices[0]?.message.parsed).toEqual({ answer: 'Reply as JSON', confidence: 1 });
     expect(upstream().body['text']).toEqual({ format: { type: 'json_schema', name: 'reply', schema, strict: true } });
+  });
+
+  it('works with the SDK\'s stream helper, which rebuilds the tool calls from the chunks', async () => {
+    const stream = client.chat.completions.stream({ model: MODEL, messages: [{ role: 'user', content: 'get_time please' }], tools: [weatherTool, timeTool] });
+    const final = await stream.finalChatCompletion();
+    expect(final.choices[0]?.finish_reason).toBe('tool_calls');
+    const call = final.choices[0]?.message.tool_calls?.[0] as OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
+    expect(call.function).toEqual({ name: 'get_time', arguments: JSON.stringify({ zone: 'get_time please' }) });
   });
 
   it.each([

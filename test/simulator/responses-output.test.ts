@@ -77,6 +77,14 @@ describe('simulated Responses output: function calls, incomplete answers, usage 
     expect(last).toBe('response.incomplete');
   });
 
+  it('answers JSON that follows a json_schema format, and an echo object for json_object', async () => {
+    const schema = { type: 'object', properties: { title: { type: 'string' }, count: { type: 'integer' }, tags: { type: 'array' } } };
+    const structured = await openai.responses.create({ model, input: 'name it', text: { format: { type: 'json_schema', name: 'r', schema } } });
+    expect(JSON.parse(structured.output_text)).toEqual({ title: 'name it', count: 1, tags: [] });
+    const object = await openai.responses.create({ model, input: 'as json', text: { format: { type: 'json_object' } } });
+    expect(JSON.parse(object.output_text)).toEqual({ echo: 'as json' });
+  });
+
   it('reports cached and reasoning tokens, with a reasoning item first', async () => {
     const response = await openai.responses.create({ model, input: 'x'.repeat(40), reasoning: { effort: 'medium' }, prompt_cache_key: 'k' });
     expect(response.output[0]?.type).toBe('reasoning');

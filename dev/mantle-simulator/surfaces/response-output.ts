@@ -7,10 +7,12 @@
  *   After a `function_call_output` it answers `Echo: <output>`.
  * - **incomplete answers**: `max_output_tokens` cuts the text (`max_output_tokens`); a user text containing
  *   `[content_filter]` stops after two words (`content_filter`).
+ * - **structured output**: with `text.format` `json_schema` it answers a JSON object with a value for each schema
+ *   property (strings echo the user's text), with `json_object` `{"echo": <text>}`.
  * - **usage details**: `reasoning.effort` adds reasoning tokens (and a reasoning output item); `prompt_cache_key`
  *   reports half the input tokens as cached.
  */
-import { complete, contentText, lastUserText, textChars } from '../echo.js';
+import { complete, contentText, estimateTokens, lastUserText, textChars } from '../echo.js';
 import type { Completion } from '../echo.js';
 import { newOutputItemId } from '../ids.js';
 import { isRecord } from '../request-fields.js';
@@ -43,7 +45,9 @@ export function planOutput(body: Record<string, unknown>, input: string | unknow
   const userText = lastUserText(input);
   const calls = toolOutput === undefined ? plannedCalls(body, userText) : [];
   const filtered = toolOutput === undefined && userText.includes(CONTENT_FILTER_MARKER);
-  const completion = complete(toolOutput ?? userText, promptChars, calls.length > 0 ? 0 : filtered ? Math.min(2, maxTokens ?? 2) : maxTokens);
+  const limit = calls.length > 0 ? 0 : filtered ? Math.min(2, maxTokens ?? 2) : maxTokens;
+  const json = toolOutput === undefined ? structuredAnswer(body, userText) : undefined;
+  const completion = json === undefined ? complete(toolOutput ?? userText, promptChars, limit) : jsonCompletion(json, promptChars, limit);
   if (calls.length > 0) {
     completion.truncated = false;
     completion.outputTokens = calls.reduce((sum, call) => sum + call.pieces.length, 0);
@@ -64,6 +68,25 @@ export function promptCharsOf(body: Record<string, unknown>): number {
   return textChars(body['input']) + textChars(body['instructions']) + textChars(body['tools']);
 }
 
+/** The JSON a structured-output request gets, or undefined for plain text. */
+function structuredAnswer(body: Record<string, unknown>, userText: string): string | undefined {
+  const format = isRecord(body['text']) ? body['text']['format'] : undefined;
+  if (!isRecord(format)) return undefined;
+  if (format['type'] === 'json_schema') return JSON.stringify(argumentsFor(format['schema'], userText));
+  if (format['type'] === 'json_object') return JSON.stringify({ echo: userText });
+  return undefined;
+}
+
+function jsonCompletion(json: string, promptChars: number, limit: number | undefined): Completion {
+  const all = pieces(json);
+  const deltas = limit === undefined ? all : all.slice(0, limit);
+  return { text: deltas.join(''), deltas, inputTokens: estimateTokens(promptChars), outputTokens: deltas.length, truncated: deltas.length < all.length };
+}
+
+function pieces(text: string): string[] {
+  return text.match(new RegExp(`[\\s\\S]{1,${ARGUMENT_PIECE_CHARS}}`, 'g')) ?? [];
+}
+
 function plannedCalls(body: Record<string, unknown>, userText: string): FunctionCallPlan[] {
   const tools = Array.isArray(body['tools']) ? body['tools'].filter((tool): tool is Record<string, unknown> => isRecord(tool) && tool['type'] === 'function' && typeof tool['name'] === 'string') : [];
   const choice = body['tool_choice'];
@@ -77,18 +100,17 @@ function plannedCalls(body: Record<string, unknown>, userText: string): Function
   if (body['parallel_tool_calls'] === false) chosen = chosen.slice(0, 1);
   return chosen.map((tool) => {
     const args = JSON.stringify(argumentsFor(tool['parameters'], userText));
-    const pieces = args.match(new RegExp(`[\\s\\S]{1,${ARGUMENT_PIECE_CHARS}}`, 'g')) ?? [];
-    return { itemId: `fc_${newOutputItemId().slice(4)}`, callId: `call_${newOutputItemId().slice(4, 28)}`, name: String(tool['name']), arguments: args, pieces };
+    return { itemId: `fc_${newOutputItemId().slice(4)}`, callId: `call_${newOutputItemId().slice(4, 28)}`, name: String(tool['name']), arguments: args, pieces: pieces(args) };
   });
 }
 
-/** A value for each declared property: strings echo the user's text, numbers are 1, booleans true. */
+/** A value for each declared property: strings echo the user's text, numbers are 1, booleans true, lists empty. */
 function argumentsFor(schema: unknown, userText: string): Record<string, unknown> {
   const properties = isRecord(schema) && isRecord(schema['properties']) ? schema['properties'] : {};
   const args: Record<string, unknown> = {};
   for (const [name, property] of Object.entries(properties)) {
     const type = isRecord(property) ? property['type'] : undefined;
-    args[name] = type === 'number' || type === 'integer' ? 1 : type === 'boolean' ? true : userText;
+    args[name] = type === 'number' || type === 'integer' ? 1 : type === 'boolean' ? true : type === 'array' ? [] : type === 'object' ? argumentsFor(property, userText) : userText;
   }
   return args;
 }
