@@ -1,6 +1,7 @@
 /**
  * Reads token usage (and upstream-reported errors) from an answer as its bytes pass to the caller. It sees each
- * chunk after it was handed on, and keeps only what it needs: for a stream the unfinished last line, for a
+ * chunk after it was handed on, and keeps only what it needs: for a stream the bytes of the unfinished last line
+ * (lines are split and tested as bytes; only lines that mention usage or an error are decoded and parsed), for a
  * JSON body the text from its last `"usage"` key on (or a small whole body: errors, count_tokens). Nothing is
  * delayed or buffered on the way to the caller.
  */
@@ -14,6 +15,11 @@ const MAX_WHOLE_BODY_CHARS = 64 * 1024;
 /** Lines worth parsing: usage with counts, or an in-band error. Everything else (text deltas) is skipped unparsed. */
 const INTERESTING_LINE = /"usage"\s*:\s*\{|"type"\s*:\s*"(?:error|response\.failed)"|"error"\s*:\s*\{|^data:\s*\{\s*"message"/;
 const USAGE_KEY = '"usage"';
+const NEWLINE = 10;
+/** Needles as bytes: a string needle would be converted on every search. */
+const USAGE_NEEDLE = Buffer.from('"usage"');
+const ERROR_NEEDLE = Buffer.from('error');
+const MESSAGE_NEEDLE = Buffer.from('"message"');
 
 export type WatchMode =
   /** SSE: parse usage and error events line by line. */
@@ -31,8 +37,10 @@ export interface AnswerFindings {
 }
 
 export class AnswerWatcher {
-  private readonly decoder = new TextDecoder();
+  private decoder: TextDecoder | undefined;
   private pending = '';
+  private lineParts: Buffer[] = [];
+  private lineBytes = 0;
   private skippingLine = false;
   private usage: UsageRecord | undefined;
   private error: AnswerError | undefined;
@@ -46,39 +54,54 @@ export class AnswerWatcher {
   /** Looks at one chunk that has already been passed on. */
   watch(chunk: Uint8Array): void {
     if (this.mode === 'none') return;
-    const text = this.decoder.decode(chunk, { stream: true });
-    if (this.mode === 'sse') this.watchLines(text);
-    else if (this.mode === 'json_usage') this.watchUsageTail(text);
+    if (this.mode === 'sse') return this.watchLines(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    const text = (this.decoder ??= new TextDecoder()).decode(chunk, { stream: true });
+    if (this.mode === 'json_usage') this.watchUsageTail(text);
     else if (this.pending.length + text.length <= MAX_WHOLE_BODY_CHARS) this.pending += text;
     else this.pending = '';
   }
 
   /** What the answer reported, once it ended. */
   finish(): AnswerFindings {
-    if (this.mode === 'sse' && this.pending !== '' && !this.skippingLine) this.line(this.pending);
+    if (this.mode === 'sse' && this.lineBytes > 0 && !this.skippingLine) this.bytesLine(Buffer.concat(this.lineParts));
     else if (this.mode === 'json_usage') this.readUsageTail();
     else if (this.mode === 'json_whole') this.readWhole();
     this.pending = '';
+    this.lineParts = [];
     return { ...(this.usage ? { usage: this.usage } : {}), ...(this.error ? { error: this.error } : {}) };
   }
 
-  private watchLines(text: string): void {
+  /**
+   * Splits at newlines on the bytes (native search, no decoding), and decodes only lines that mention usage or
+   * an error: text deltas pass without ever becoming strings. Bytes of an unfinished line wait for the next chunk.
+   */
+  private watchLines(bytes: Buffer): void {
     let start = 0;
-    let newline = text.indexOf('\n');
+    let newline = bytes.indexOf(NEWLINE);
     while (newline !== -1) {
-      const piece = text.slice(start, newline);
+      const piece = bytes.subarray(start, newline);
       if (this.skippingLine) this.skippingLine = false;
-      else this.line(this.pending === '' ? piece : this.pending + piece);
-      this.pending = '';
+      else this.bytesLine(this.lineBytes === 0 ? piece : Buffer.concat([...this.lineParts, piece]));
+      this.lineParts = [];
+      this.lineBytes = 0;
       start = newline + 1;
-      newline = text.indexOf('\n', start);
+      newline = bytes.indexOf(NEWLINE, start);
     }
-    if (this.skippingLine) return;
-    this.pending += start === 0 ? text : text.slice(start);
-    if (this.pending.length > MAX_LINE_CHARS) {
-      this.pending = '';
+    if (this.skippingLine || start === bytes.length) return;
+    // The chunk may be reused by its producer once handed on: keep a copy of the unfinished line only.
+    const rest = Buffer.from(bytes.subarray(start));
+    this.lineParts.push(rest);
+    this.lineBytes += rest.length;
+    if (this.lineBytes > MAX_LINE_CHARS) {
+      this.lineParts = [];
+      this.lineBytes = 0;
       this.skippingLine = true;
     }
+  }
+
+  private bytesLine(line: Buffer): void {
+    if (line.length < 6 || (!hasUsageObject(line) && line.indexOf(ERROR_NEEDLE) === -1 && line.indexOf(MESSAGE_NEEDLE) === -1)) return;
+    this.line(line.toString('utf8'));
   }
 
   private line(raw: string): void {
@@ -112,6 +135,19 @@ export class AnswerWatcher {
     else if (typeof body['input_tokens'] === 'number') mergeUsage((this.usage = {}), body);
     this.error = errorOf(body, this.errorType);
   }
+}
+
+/** True when the line has `"usage"` followed by `:` and `{` (Chat's `"usage":null` on every chunk is not). */
+function hasUsageObject(line: Buffer): boolean {
+  for (let found = line.indexOf(USAGE_NEEDLE); found !== -1; found = line.indexOf(USAGE_NEEDLE, found + 7)) {
+    let index = found + 7;
+    while (line[index] === 32) index += 1;
+    if (line[index] !== 58 /* : */) continue;
+    index += 1;
+    while (line[index] === 32) index += 1;
+    if (line[index] === 123 /* { */) return true;
+  }
+  return false;
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {
