@@ -56,6 +56,11 @@ describe('usage from streams, however the bytes are cut', () => {
     for (const cuts of everySplit(stream)) expect(watchIn('sse', stream, cuts)).toEqual({ usage });
   });
 
+  it('decodes an interesting line whose multi-byte characters are cut between chunks', () => {
+    const stream = 'data: {"type":"error","error":{"type":"overloaded_error","message":"überlastet – später"}}\n\n';
+    for (const cuts of everySplit(stream)) expect(watchIn('sse', stream, cuts)).toEqual({ error: { type: 'upstream_error', message: 'überlastet – später' } });
+  });
+
   it('reads a final event without its trailing newline', () => {
     expect(watchIn('sse', 'data: {"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}', [])).toEqual({ usage: { inputTokens: 1, outputTokens: 2 } });
   });
