@@ -15,6 +15,12 @@ export class CliError extends Error {
   }
 }
 
+/** A `node:util` parseArgs failure (unknown option, missing value) as a one-line usage error. */
+export function argumentError(error: unknown): CliError {
+  const message = error instanceof Error ? (error.message.split('. ')[0] ?? error.message) : String(error);
+  return new CliError(message.replace(/\.$/, ''), true);
+}
+
 const FILE_ERRORS: Record<string, string> = {
   ENOENT: 'no such file',
   EACCES: 'permission denied',

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_SSM_PREFIX, normalizePrefix } from '../lambda/config-store/parameter-layout.js';
-import { CliError, explainError } from './cli-errors.js';
+import { argumentError, CliError, explainError } from './cli-errors.js';
 import type { CommandOutput, SsmTarget } from './command-context.js';
 import { diffCommand } from './diff-command.js';
 import { pullCommand } from './pull-command.js';
@@ -16,6 +16,7 @@ import { validateCommand } from './validate-command.js';
 import { usageCommand } from './usage-command.js';
 import { modelsCommand } from './models-command.js';
 import { validateProvider } from '../lambda/config/validate-provider.js';
+import { CALLER_USAGE, runCallerCommand } from './caller-commands.js';
 
 export const USAGE = `Usage: mantle-gateway <command> [options]
 
@@ -32,6 +33,7 @@ Commands:
   usage --region R [--since 24h] [--by model|caller]
                                                   requests, tokens and errors from the request records (Logs
                                                   Insights); mantle-gateway usage --help for its options
+${CALLER_USAGE}
 
 Options:
   --region R   region of the parameters (default: AWS_REGION, or the profile's region)
@@ -85,6 +87,9 @@ export function main(argv: readonly string[] = process.argv.slice(2)): Promise<n
 async function dispatch(argv: readonly string[], output: CommandOutput): Promise<void> {
   // usage queries CloudWatch Logs, not SSM or Mantle, and has options of its own.
   if (argv[0] === 'usage') return usageCommand(argv.slice(1), output);
+  if ((argv[0] === 'keys' || argv[0] === 'principals') && !argv.includes('--help') && !argv.includes('-h')) {
+    return runCallerCommand(argv, ssmTarget, output);
+  }
   const { values, positionals } = parse(argv);
   const [name, ...files] = positionals;
   if (values.help || name === 'help' || name === undefined) {
@@ -93,7 +98,7 @@ async function dispatch(argv: readonly string[], output: CommandOutput): Promise
     return;
   }
   const command = COMMANDS[name];
-  if (!command) throw new CliError(`unknown command ${JSON.stringify(name)} (${Object.keys(COMMANDS).join(', ')})`, true);
+  if (!command) throw new CliError(`unknown command ${JSON.stringify(name)} (${[...Object.keys(COMMANDS), 'keys', 'principals'].join(', ')})`, true);
   checkArguments(name, command, files, values);
   const file = files[0];
   if (command.mantle) return modelsCommand(mantleRegion(values.region), values.endpoint === undefined ? undefined : mantleEndpoint(values.endpoint), output);
@@ -128,8 +133,7 @@ function parse(argv: readonly string[]) {
       },
     });
   } catch (error) {
-    const message = error instanceof Error ? (error.message.split('. ')[0] ?? error.message) : String(error);
-    throw new CliError(message.replace(/\.$/, ''), true);
+    throw argumentError(error);
   }
 }
 

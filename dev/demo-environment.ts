@@ -1,6 +1,7 @@
 import { loadConfigFile } from '../lambda/config/load-config-file.js';
 import type { GatewayConfig } from '../lambda/config/types.js';
-import { staticConfigSource } from '../lambda/core/index.js';
+import { staticConfigSource, type Gateway } from '../lambda/core/index.js';
+import type { Authenticate } from '../lambda/auth/authenticate.js';
 import { createAwsGateway } from '../lambda/aws-gateway.js';
 import { startLocalServer, type LocalServer } from '../lambda/adapters/node-server.js';
 import type { RequestRecordSink } from '../lambda/observe/request-record.js';
@@ -32,6 +33,10 @@ export interface DemoOptions {
   readonly credentials?: 'default_chain' | 'explicit';
   /** Where the gateway writes its request records. @default none */
   readonly records?: RequestRecordSink;
+  /** Caller auth. @default none (the demo: loopback only, says so at start-up) */
+  readonly authenticate?: Authenticate;
+  /** What stands in front of the gateway, e.g. a test's AWS_IAM function URL check. @default nothing */
+  readonly front?: (gateway: Gateway) => Gateway;
 }
 
 /**
@@ -53,8 +58,10 @@ export async function startDemoEnvironment(options: DemoOptions = {}): Promise<D
     config: staticConfigSource(config),
     ...(options.credentials === 'explicit' ? { credentials: async () => DEMO_CREDENTIALS } : {}),
     ...(options.records ? { records: options.records } : {}),
+    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
   });
-  const server = await startLocalServer({ gateway, ...(options.port !== undefined ? { port: options.port } : {}) });
+  const served = options.front ? options.front(gateway) : gateway;
+  const server = await startLocalServer({ gateway: served, ...(options.port !== undefined ? { port: options.port } : {}) });
   return {
     gateway: server,
     simulators,

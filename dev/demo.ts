@@ -27,6 +27,7 @@ const demo = await startDemoEnvironment({
 
 const models = demo.config.models.map((model) => model.id).join(', ');
 console.log(`mantle-gateway demo listening on ${demo.gateway.url}`);
+console.log('  caller auth: none (demo, loopback only): any API key or none is accepted, and none is forwarded');
 for (const [region, simulator] of demo.simulators) console.log(`  simulated Mantle ${region}: ${simulator.url}`);
 console.log(`  models: ${models}`);
 console.log(`  try: curl -N ${demo.gateway.url}/v1/chat/completions -H 'content-type: application/json' \\

@@ -1,4 +1,5 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { Authenticate } from './auth/authenticate.js';
 import { createGateway, type ConfigSource, type Gateway, type GatewayErrorLog } from './core/index.js';
 import type { RequestRecordSink } from './observe/request-record.js';
 import { createUpstreamAuthorizer } from './upstream/authorize.js';
@@ -9,6 +10,8 @@ import type { RetrySettings } from './attempts/retry-settings.js';
 
 export interface AwsGatewayOptions {
   readonly config: ConfigSource;
+  /** Caller auth (`lambda/auth/`). @default none: the demo and tests only */
+  readonly authenticate?: Authenticate;
   readonly log?: GatewayErrorLog;
   /** Where request records go. @default none */
   readonly records?: RequestRecordSink;
@@ -41,6 +44,7 @@ export function createAwsGateway(options: AwsGatewayOptions): Gateway {
     ...(options.records ? { records: options.records } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...optionalNumber('streamIdleTimeoutMs', options.streamIdleTimeoutMs ?? resilience.streamIdleTimeoutMs),
+    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
   });
 }
 

@@ -7,6 +7,9 @@ import type { Context } from 'aws-lambda';
 import { createFunctionUrlHandler } from './adapters/lambda-adapter.js';
 import type { HttpResponseStreamFactory, StreamingHandler } from './adapters/lambda-runtime-types.js';
 import { createAwsGateway } from './aws-gateway.js';
+import { deployedAuthMode } from './auth/deployed-auth-mode.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import { createSnapshotCallerSource } from './auth/snapshot-callers.js';
 import { createSsmConfigSource } from './config-store/ssm-config-source.js';
 import { createObservability } from './observe/observability.js';
 
@@ -21,14 +24,21 @@ const fullReadSetting = process.env['GATEWAY_CONFIG_FULL_READ_SECONDS'];
  */
 const ssm = new SSMProvider({ clientConfig: { defaultsMode: defaultsModeFrom(process.env['AWS_DEFAULTS_MODE']) } });
 
+const prefix = process.env['GATEWAY_SSM_PREFIX'] ?? '/mantle-gateway';
+
 const gateway = createAwsGateway({
   config: createSsmConfigSource({
     ssm,
-    prefix: process.env['GATEWAY_SSM_PREFIX'] ?? '/mantle-gateway',
+    prefix,
     // The store checks the value and warns about a bad one.
     ...(ttlSetting ? { ttlSeconds: Number(ttlSetting) } : {}),
     ...(fullReadSetting ? { fullReadSeconds: Number(fullReadSetting) } : {}),
     logger,
+  }),
+  // Keys and principals come with the routes' snapshot: the same reads, TTL and revision marker.
+  authenticate: createAuthenticator({
+    mode: deployedAuthMode(process.env['GATEWAY_AUTH_MODE'], logger),
+    callers: createSnapshotCallerSource({ prefix, logger }),
   }),
   log: logger,
   records,

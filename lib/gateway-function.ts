@@ -87,7 +87,11 @@ const ESM_REQUIRE_BANNER =
 export interface GatewayFunctionProps {
   /** Route-config prefix in SSM (`GATEWAY_SSM_PREFIX`). */
   readonly ssmPrefix: string;
-  /** `iam` puts `AWS_IAM` on the URL; `api_key` puts `NONE` (the URL is public until gateway API keys exist). */
+  /**
+   * `iam` puts `AWS_IAM` on the URL and the gateway applies the principal documents to the verified caller;
+   * `api_key` puts `NONE` on the URL and the gateway requires a gateway API key on every request
+   * (`GATEWAY_AUTH_MODE`).
+   */
   readonly authMode: CallerAuthMode;
   /** Regions of the Mantle endpoints the routes target (IAM). */
   readonly mantleRegions: readonly string[];
@@ -151,6 +155,7 @@ export class GatewayFunction extends Construct {
       environment: {
         GATEWAY_SSM_PREFIX: props.ssmPrefix,
         GATEWAY_CONFIG_TTL_SECONDS: String(props.configTtlSeconds ?? 5),
+        GATEWAY_AUTH_MODE: props.authMode,
         GATEWAY_UPSTREAM_TIMEOUT_MS: String(upstreamHeadersTimeoutMs(timeout)),
         ...props.resilienceEnvironment,
         POWERTOOLS_SERVICE_NAME: 'mantle-gateway',

@@ -4,9 +4,10 @@
  * - `bedrock-mantle:*Inference` and `CountTokens` on the projects of the regions the routes target.
  *   `bedrock:InvokeModel` does not grant Mantle and is not here; no `aws:RequestedRegion` condition either
  *   (Mantle requests do not carry it, so it would deny).
- * - SSM reads under the route-config prefix, `GetParametersByPath` included (it is authorized on the path).
+ * - SSM reads under the route-config prefix, `GetParametersByPath` included (it is authorized on the path): the
+ *   routes, and the caller documents next to them (`<prefix>/keys/*` SecureStrings, `<prefix>/principals/*`).
  * - `ssm:GetParameter` on SecureString bearer tokens the config names (`ssm:/path`).
- * - `kms:Decrypt` only through SSM in this region, only for those parameters.
+ * - `kms:Decrypt` only through SSM in this region, only for those parameters (key documents included).
  * - Writing to its own log group.
  */
 import { Stack } from 'aws-cdk-lib';

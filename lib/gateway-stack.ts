@@ -70,7 +70,7 @@ export class GatewayStack extends Stack {
 
     new CfnOutput(this, 'FunctionUrl', {
       value: this.gateway.url.url,
-      description: `Gateway base URL (auth ${settings.authMode === 'iam' ? 'AWS_IAM: sign with SigV4, service lambda' : 'NONE: public until gateway API keys exist'})`,
+      description: `Gateway base URL (auth ${settings.authMode === 'iam' ? 'AWS_IAM: sign with SigV4, service lambda' : 'NONE: every request needs a gateway API key (npx mantle-gateway keys create)'})`,
     });
     new CfnOutput(this, 'SsmPrefix', { value: settings.ssmPrefix, description: 'Route configuration in SSM Parameter Store' });
     new CfnOutput(this, 'FunctionArn', {

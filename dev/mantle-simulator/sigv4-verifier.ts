@@ -101,20 +101,25 @@ export function parseAuthorization(authorization: string): ParsedAuthorization |
 }
 
 /**
+ * `expected.service` defaults to `bedrock-mantle`; the function URL test front passes `lambda`.
+ *
  * Checks, in the order the service reports them: scope, identity, date, signed-header set, body hash, session
  * token, and finally the signature itself.
  */
 export async function verifySigV4(
   request: ReceivedRequest,
   authorization: string,
-  expected: { region: string; credentials: readonly SimulatorCredentials[] },
+  expected: { region: string; credentials: readonly SimulatorCredentials[]; service?: string },
 ): Promise<SigV4Verdict> {
   const auth = parseAuthorization(authorization);
   if (!auth) return { ok: false, ...REJECTIONS.malformed };
   const who = { accessKeyId: auth.accessKeyId, region: auth.region };
   const reject = (rejection: Rejection): SigV4Verdict => ({ ok: false, ...rejection, ...who });
 
-  if (auth.service !== SIGNING_SERVICE) return reject(REJECTIONS.service);
+  const service = expected.service ?? SIGNING_SERVICE;
+  if (auth.service !== service) {
+    return reject(service === SIGNING_SERVICE ? REJECTIONS.service : { code: 'invalid_signature', message: `Credential should be scoped to correct service: '${service}'.` });
+  }
   if (auth.region !== expected.region) return reject(regionRejection(expected.region));
   const identity = expected.credentials.find((c) => c.accessKeyId === auth.accessKeyId);
   if (!identity) return reject(REJECTIONS.unknownKey);

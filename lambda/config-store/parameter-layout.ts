@@ -48,6 +48,9 @@ export const LAYOUT_PATHS: readonly LayoutPath[] = [
   // Route documents may be stored as SecureStrings (an admin's choice); both are read decrypted.
   { kind: 'providers', decrypt: true, policy: 'route-table' },
   { kind: 'models', decrypt: true, policy: 'route-table' },
+  // Caller documents (lambda/auth/): a key document is a SecureString; principals are plain Strings.
+  { kind: 'keys', decrypt: true, policy: 'fail-closed' },
+  { kind: 'principals', decrypt: false, policy: 'fail-closed' },
 ];
 
 /** `<prefix>/revision`: the parameter whose value changes whenever the configuration does. */

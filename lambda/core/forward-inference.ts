@@ -15,6 +15,7 @@ import { readInferenceBody, type InferenceBody } from './read-request-body.js';
 import { requestedFeatures } from './request-features.js';
 import { resolveRoutes } from './resolve-route.js';
 import type { RouteTable } from './route-table.js';
+import type { ModelGrants } from '../domain/caller.js';
 
 /** The stream format a caller of each operation reads (count_tokens never streams). */
 const CALLER_FORMAT: Record<InferenceOperation, StreamFormat> = {
@@ -35,12 +36,20 @@ const ROUTE_FORMAT: Record<ApiStyle, StreamFormat> = {
  * An inference request through the stages: resolve (the model's candidate routes) -> compat (per route) ->
  * attempt (retries, fallback, affinity) -> watch (a streamed answer, from its admission to its end).
  */
-export async function forwardInference(operation: InferenceOperation, surface: ApiSurface, request: Request, table: RouteTable, context: ForwardContext, invocation: Invocation): Promise<Response> {
+export async function forwardInference(
+  operation: InferenceOperation,
+  surface: ApiSurface,
+  request: Request,
+  table: RouteTable,
+  grants: ModelGrants,
+  context: ForwardContext,
+  invocation: Invocation,
+): Promise<Response> {
   const body = await readInferenceBody(request, operation);
   const { facts } = context;
   noteModel(facts, body.model, table.models.has(body.model));
   facts.stream = body.json['stream'] === true;
-  const candidates = resolveRoutes(table, body.model, operation, requestedFeatures(operation, body.json));
+  const candidates = resolveRoutes(table, body.model, operation, requestedFeatures(operation, body.json), grants);
   const exchanges = new Map<ResolvedRoute, RouteExchange>();
   let served: RouteExchange | undefined;
   const exchangeFor = (route: ResolvedRoute): RouteExchange => {

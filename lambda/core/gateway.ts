@@ -9,6 +9,10 @@ import { forwardStoredResponseOperation } from './stored-responses.js';
 import type { ConfigSource } from './config-source.js';
 import type { RouteTable } from './route-table.js';
 import type { UpstreamAuthorizer } from '../upstream/authorize.js';
+import type { Authenticate } from '../auth/authenticate.js';
+import { ALL_MODELS } from '../auth/grants.js';
+import type { AuthenticatedCaller, ModelGrants } from '../domain/caller.js';
+import { grantedModel, modelListFor } from './granted-models.js';
 import type { FetchFunction } from '../upstream/send-upstream.js';
 import { newRequestFacts } from '../domain/request-facts.js';
 import { endpointName, localInvocation, noteGatewayError, noteModel } from '../observe/request-facts-notes.js';
@@ -35,6 +39,11 @@ export interface GatewayErrorLog {
 export interface GatewayOptions {
   readonly config: ConfigSource;
   readonly authorize: UpstreamAuthorizer;
+  /**
+   * Who the caller is and which models it may use (`lambda/auth/`). The Lambda handler and `npm start` always set it.
+   * @default every caller anonymous with every model: for tests and the demo only
+   */
+  readonly authenticate?: Authenticate;
   /** @default globalThis.fetch */
   readonly fetch?: FetchFunction;
   /**
@@ -87,16 +96,22 @@ function gatewayContext(options: GatewayOptions): Omit<ForwardContext, 'facts'> 
   return { authorize, fetch: fetchUpstream, headersTimeoutMs, attempt, streamIdleTimeoutMs, responseHomes: new ResponseHomes() };
 }
 
+const OPEN_LOCAL_CALLER: AuthenticatedCaller = { caller: { type: 'anonymous' }, grants: ALL_MODELS };
+
 async function handle(request: Request, context: ForwardContext, options: GatewayOptions, invocation: Invocation): Promise<Response> {
   const url = new URL(request.url);
   let surface: ApiSurface = surfaceOf(url.pathname);
   try {
+    const snapshot = await options.config.snapshot();
+    if (snapshot.revision !== undefined) context.facts.configRevision = snapshot.revision;
+    // Before anything else: an unauthenticated caller learns nothing, not even which paths or models exist.
+    const { caller, grants } = options.authenticate ? await options.authenticate(request, invocation, snapshot.documents) : OPEN_LOCAL_CALLER;
+    // Without caller auth the record falls back to what the adapter knows (a verified IAM ARN, or anonymous).
+    if (options.authenticate) context.facts.caller = caller;
     const match = matchEndpoint(request.method, url.pathname);
     surface = match.surface;
     context.facts.endpoint = endpointName(match.operation);
-    const snapshot = await options.config.snapshot();
-    if (snapshot.revision !== undefined) context.facts.configRevision = snapshot.revision;
-    return await dispatch(match, request, url, snapshot.routes, context, invocation);
+    return await dispatch(match, request, url, snapshot.routes, grants, context, invocation);
   } catch (error) {
     const gatewayError = asGatewayError(error, options.log, url.pathname, invocation.requestId);
     noteGatewayError(context.facts, gatewayError);
@@ -104,15 +119,24 @@ async function handle(request: Request, context: ForwardContext, options: Gatewa
   }
 }
 
-async function dispatch(match: EndpointMatch, request: Request, url: URL, table: RouteTable, context: ForwardContext, invocation: Invocation): Promise<Response> {
+async function dispatch(
+  match: EndpointMatch,
+  request: Request,
+  url: URL,
+  table: RouteTable,
+  grants: ModelGrants,
+  context: ForwardContext,
+  invocation: Invocation,
+): Promise<Response> {
   if (match.modelId !== undefined) noteModel(context.facts, match.modelId, table.models.has(match.modelId));
   if (match.operation === 'responses_get') context.facts.stream = url.searchParams.get('stream') === 'true';
   switch (match.operation) {
     case 'models_list':
-      return jsonResponse(table.modelListJson);
+      return jsonResponse(modelListFor(table, grants));
     case 'models_get': {
-      const model = table.modelJson.get(match.modelId ?? '');
-      if (model === undefined) {
+      const id = match.modelId ?? '';
+      const model = grantedModel(table, id, grants) && table.modelJson.get(id);
+      if (!model) {
         throw new GatewayError(404, 'not_found', `The model ${JSON.stringify(match.modelId)} does not exist on this gateway.`, { code: 'model_not_found' });
       }
       return jsonResponse(model);
@@ -120,9 +144,9 @@ async function dispatch(match: EndpointMatch, request: Request, url: URL, table:
     case 'responses_get':
     case 'responses_delete':
     case 'responses_cancel':
-      return forwardStoredResponseOperation(match, request, url, table, context, invocation);
+      return forwardStoredResponseOperation(match, request, url, table, grants, context, invocation);
     default:
-      return forwardInference(match.operation, match.surface, request, table, context, invocation);
+      return forwardInference(match.operation, match.surface, request, table, grants, context, invocation);
   }
 }
 

@@ -4,6 +4,7 @@ import type { GatewayError, GatewayErrorKind } from '../domain/errors.js';
 
 const OPENAI_TYPE: Record<GatewayErrorKind, string> = {
   invalid_request: 'invalid_request_error',
+  authentication: 'invalid_request_error',
   not_found: 'invalid_request_error',
   method_not_allowed: 'invalid_request_error',
   request_too_large: 'invalid_request_error',
@@ -22,6 +23,7 @@ const OPENAI_TYPE: Record<GatewayErrorKind, string> = {
 /** Anthropic's documented error types (docs.anthropic.com, "Errors"). */
 const ANTHROPIC_TYPE: Record<GatewayErrorKind, string> = {
   invalid_request: 'invalid_request_error',
+  authentication: 'authentication_error',
   not_found: 'not_found_error',
   method_not_allowed: 'invalid_request_error',
   request_too_large: 'request_too_large',

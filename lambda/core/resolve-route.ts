@@ -2,6 +2,8 @@ import { GatewayError, UnknownModelError } from '../domain/errors.js';
 import { INFERENCE_ENDPOINTS, type InferenceOperation } from './endpoints.js';
 import type { FeatureName } from './request-features.js';
 import type { RouteTable } from './route-table.js';
+import type { ModelGrants } from '../domain/caller.js';
+import { grantedModel } from './granted-models.js';
 import type { ResolvedRoute } from '../domain/resolved-route.js';
 import { isBridged } from '../compat/route-compatibility.js';
 
@@ -22,11 +24,17 @@ const FEATURE_WORDING: Record<FeatureName, string> = {
  * The routes of a model that serve the operation and every feature the request uses, in the order the attempt
  * stage tries them (priority, then config order), and whether their order is to be drawn by weight.
  *
- * @throws UnknownModelError (404) for a model the gateway does not have.
+ * @throws UnknownModelError (404) for a model the gateway does not have, or the caller's grants do not include.
  * @throws GatewayError 400 naming the endpoints the model does serve, or the capability no route has.
  */
-export function resolveRoutes(table: RouteTable, modelId: string, operation: InferenceOperation, features: readonly FeatureName[]): Candidates {
-  const entry = table.models.get(modelId);
+export function resolveRoutes(
+  table: RouteTable,
+  modelId: string,
+  operation: InferenceOperation,
+  features: readonly FeatureName[],
+  grants: ModelGrants,
+): Candidates {
+  const entry = grantedModel(table, modelId, grants);
   if (!entry) throw new UnknownModelError(modelId);
   const endpoint = INFERENCE_ENDPOINTS[operation];
   const serving = entry.routes.filter((candidate) => candidate.route.capabilities[endpoint.capability]);

@@ -42,15 +42,16 @@ export function compileRouteTable(config: GatewayConfig): RouteTable {
   }
   const entries = config.models.map(modelObject);
   const modelJson = new Map(entries.map((entry) => [entry.id, JSON.stringify(entry)]));
-  const modelListJson = JSON.stringify({
-    object: 'list',
-    data: entries,
-    // Anthropic's list shape too, so `anthropic.models.list()` works against the same endpoint.
-    has_more: false,
-    first_id: entries[0]?.id ?? null,
-    last_id: entries.at(-1)?.id ?? null,
-  });
+  const modelListJson = modelListBody([...modelJson.values()], entries[0]?.id, entries.at(-1)?.id);
   return { models, responsesUpstreams: [...responsesUpstreams.values()], modelListJson, modelJson };
+}
+
+/**
+ * The `GET /v1/models` body from already serialized model objects: OpenAI's list shape, with Anthropic's fields
+ * too, so `anthropic.models.list()` works against the same endpoint.
+ */
+export function modelListBody(modelJsons: readonly string[], firstId: string | undefined, lastId: string | undefined): string {
+  return `{"object":"list","data":[${modelJsons.join(',')}],"has_more":false,"first_id":${JSON.stringify(firstId ?? null)},"last_id":${JSON.stringify(lastId ?? null)}}`;
 }
 
 function resolveRoute(modelId: string, route: Route, providers: ReadonlyMap<string, Provider>): ResolvedRoute {

@@ -7,6 +7,8 @@ import type { UpstreamRequest } from '../upstream/upstream-request.js';
 import type { EndpointMatch } from './endpoints.js';
 import type { ForwardContext } from './forward-context.js';
 import type { RouteTable } from './route-table.js';
+import type { ModelGrants } from '../domain/caller.js';
+import { grantedResponsesUpstreams } from './granted-models.js';
 
 /**
  * GET, DELETE and cancel of a stored response name only its id, and Mantle ids carry no region. Stored responses
@@ -19,13 +21,15 @@ export async function forwardStoredResponseOperation(
   request: Request,
   url: URL,
   table: RouteTable,
+  grants: ModelGrants,
   context: ForwardContext,
   invocation?: Invocation,
 ): Promise<Response> {
-  const upstreams = table.responsesUpstreams;
+  // Only the upstreams the caller reaches through a granted Responses model: the others are not asked at all.
+  const upstreams = grantedResponsesUpstreams(table, grants);
   const responseId = match.responseId!;
   if (upstreams.length === 0) {
-    throw new GatewayError(404, 'not_found', 'No model on this gateway routes to the Responses API.', { code: 'response_not_found' });
+    throw new GatewayError(404, 'not_found', `No response found with id ${JSON.stringify(responseId)}.`, { code: 'response_not_found' });
   }
   const suffix = match.operation === 'responses_cancel' ? '/cancel' : '';
   // Only GET takes query parameters (stream, starting_after, include[]).

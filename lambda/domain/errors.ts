@@ -4,6 +4,7 @@
  */
 export type GatewayErrorKind =
   | 'invalid_request'
+  | 'authentication'
   | 'not_found'
   | 'method_not_allowed'
   | 'request_too_large'
@@ -48,6 +49,17 @@ export class InvalidRequestError extends GatewayError {
   constructor(message: string, options: GatewayErrorOptions = {}) {
     super(400, 'invalid_request', message, options);
     this.name = 'InvalidRequestError';
+  }
+}
+
+/**
+ * 401: no key, a malformed, unknown, disabled or expired key, or no verified IAM caller. The message never
+ * repeats what the caller sent; it may say *why* only once the caller has shown it holds the key's secret.
+ */
+export class AuthenticationError extends GatewayError {
+  constructor(message: string) {
+    super(401, 'authentication', message, { code: 'invalid_api_key', headers: { 'www-authenticate': 'Bearer realm="mantle-gateway"' } });
+    this.name = 'AuthenticationError';
   }
 }
 

@@ -7,6 +7,7 @@ import type { ErrorType } from '../domain/request-facts.js';
 
 const GATEWAY_KIND: Record<GatewayErrorKind, ErrorType> = {
   invalid_request: 'invalid_request',
+  authentication: 'authentication',
   not_found: 'not_found',
   method_not_allowed: 'invalid_request',
   request_too_large: 'invalid_request',

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 
 /**
- * The request path is layered: `domain/` (errors, surfaces, resolved routes, invocation) at the bottom,
- * `upstream/` on it, `core/` on top. These tests read the import statements of `lambda/` and hold the layering,
+ * The request path is layered: `domain/` (errors, surfaces, resolved routes, invocation, caller) at the bottom,
+ * `upstream/` and `auth/` on it, `core/` on top. These tests read the import statements of `lambda/` and hold the layering,
  * so a convenient import back up does not creep in unnoticed.
  */
 const LAMBDA = join(process.cwd(), 'lambda');
@@ -30,13 +30,15 @@ describe('layering of lambda/', () => {
   });
 
   it.each([
-    ['domain', ['core/', 'upstream/', 'adapters/', 'config-store/']],
+    ['domain', ['core/', 'upstream/', 'auth/', 'adapters/', 'config-store/']],
     // Byte-preserving JSON edits: plain text in, text out.
     ['json', ['core/', 'upstream/', 'adapters/', 'config-store/', 'compat/', 'config/', 'domain/']],
     ['upstream', ['core/', 'adapters/', 'config-store/']],
     ['core', ['adapters/', 'config-store/']],
     // Translations are pure: they see bodies and streams, never how requests are sent or routes resolved.
     ['compat', ['core/', 'upstream/', 'adapters/', 'config-store/']],
+    // The authenticate stage sits beside upstream/: core calls it, it knows nothing of the request path above it.
+    ['auth', ['core/', 'upstream/', 'adapters/', 'config-store/']],
   ])('%s/ imports none of %j', (folder, forbidden) => {
     const offending = files
       .filter((file) => file.name.startsWith(`${folder}/`))

@@ -118,7 +118,7 @@ describe('gateway stacks', () => {
       });
     });
 
-    it('is public in api_key mode: anyone may invoke it through the URL, and only through the URL', async () => {
+    it('is reachable by anyone in api_key mode, through the URL only (the gateway then requires an API key)', async () => {
       const template = (await buildTestGateway({ authMode: 'api_key' })).template();
       template.hasResourceProperties('AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunctionUrl',

@@ -70,8 +70,8 @@ describe('the revision marker', () => {
     bumpMarker();
     const before = ssm.requests.length;
     await passTime(5);
-    // The marker, then 1 page of providers and 15 of models (SSM answers at most 10 a page).
-    expect(callsSince(before)).toEqual({ GetParameter: 1, GetParametersByPath: 16 });
+    // The marker, then 1 page of providers, 15 of models (SSM answers at most 10 a page), 1 each of keys and principals.
+    expect(callsSince(before)).toEqual({ GetParameter: 1, GetParametersByPath: 18 });
     expect((await table()).models.get('model-149')?.routes[0]?.route.upstream_model).toBe('qwen.qwen3-32b');
   });
 
@@ -244,7 +244,7 @@ describe('what the store reads (issue 7 item 9)', () => {
     const { table } = storeHarness();
     await table();
     const touched = ssm.requests.map((request) => String(request.input['Path'] ?? request.input['Name']));
-    expect(new Set(touched)).toEqual(new Set([MARKER, `${PREFIX}/providers`, `${PREFIX}/models`]));
+    expect(new Set(touched)).toEqual(new Set([MARKER, `${PREFIX}/providers`, `${PREFIX}/models`, `${PREFIX}/keys`, `${PREFIX}/principals`]));
   });
 
   it('passes the documents of a fail-closed kind on raw, decrypted only where the layout says so', async () => {
@@ -278,7 +278,8 @@ describe('what the store reads (issue 7 item 9)', () => {
     await table();
     const before = ssm.requests.length;
     await passTime(5);
-    expect(callsSince(before)).toEqual({ GetParameter: 1, GetParametersByPath: 2 });
+    // One page per sub-path of the layout: providers, models, keys, principals.
+    expect(callsSince(before)).toEqual({ GetParameter: 1, GetParametersByPath: 4 });
     expect(logs.filter((entry) => entry.attributes['revisionMarker'] !== undefined)).toHaveLength(1);
   });
 });

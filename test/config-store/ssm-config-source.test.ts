@@ -46,7 +46,9 @@ describe('createSsmConfigSource', () => {
     // The marker first, then only the layout's sub-paths (issue 7 item 9): nothing else under the prefix is read.
     expect(ssm.requests[0]).toEqual({ operation: 'GetParameter', input: { Name: `${PREFIX}/revision`, WithDecryption: false } });
     expect(ssm.requests.slice(1).map((request) => request.input).sort((a, b) => String(a['Path']).localeCompare(String(b['Path'])))).toEqual([
+      { Path: `${PREFIX}/keys`, Recursive: false, WithDecryption: true },
       { Path: `${PREFIX}/models`, Recursive: false, WithDecryption: true },
+      { Path: `${PREFIX}/principals`, Recursive: false, WithDecryption: false },
       { Path: `${PREFIX}/providers`, Recursive: false, WithDecryption: true },
     ]);
   });
@@ -183,7 +185,8 @@ describe('createSsmConfigSource', () => {
     const pages = ssm.requests.filter((request) => request.operation === 'GetParametersByPath');
     expect(pages.filter((request) => request.input['Path'] === `${PREFIX}/models`)).toHaveLength(15);
     expect(pages.filter((request) => request.input['Path'] === `${PREFIX}/providers`)).toHaveLength(1);
-    expect(pages.filter((request) => request.input['NextToken'] === undefined)).toHaveLength(2);
+    // A first page per sub-path: providers, models, keys and principals.
+    expect(pages.filter((request) => request.input['NextToken'] === undefined)).toHaveLength(4);
   });
 
   it('reads a document stored as a SecureString', async () => {

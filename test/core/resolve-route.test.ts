@@ -2,11 +2,12 @@ import { loadConfigFile } from '../../lambda/config/load-config-file.js';
 import { validateGatewayConfig } from '../../lambda/config/validate.js';
 import { compileRouteTable, type RouteTable } from '../../lambda/core/route-table.js';
 import { resolveRoutes } from '../../lambda/core/resolve-route.js';
+import { ALL_MODELS } from '../../lambda/auth/grants.js';
 import type { InferenceOperation } from '../../lambda/core/endpoints.js';
 import type { FeatureName } from '../../lambda/core/request-features.js';
 
 function resolveRoute(table: RouteTable, model: string, operation: InferenceOperation, features: FeatureName[]) {
-  return resolveRoutes(table, model, operation, features).routes[0]!;
+  return resolveRoutes(table, model, operation, features, ALL_MODELS).routes[0]!;
 }
 
 const chatStyle = { aws_bedrock: { api_style: 'mantle_openai_chat', openai_base_path: '/v1' } };
@@ -63,7 +64,7 @@ describe('resolveRoutes', () => {
         ],
       }],
     });
-    const candidates = resolveRoutes(compileRouteTable(config), 'm', 'chat_completions', []);
+    const candidates = resolveRoutes(compileRouteTable(config), 'm', 'chat_completions', [], ALL_MODELS);
     expect(candidates.routes.map((route) => route.provider.id)).toEqual(['b', 'c', 'a']);
     expect(candidates.weighted).toBe(true);
   });

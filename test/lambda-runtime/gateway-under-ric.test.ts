@@ -4,19 +4,19 @@
  * SSM-compatible server, signs with the role-like credentials it is given, and calls the Mantle simulator.
  * The official SDKs are the callers.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { parse } from 'yaml';
 import { DEMO_CREDENTIALS } from '../../dev/demo-environment.js';
-import { startMantleSimulator, type MantleSimulator } from '../../dev/mantle-simulator/index.js';
+import type { MantleSimulator } from '../../dev/mantle-simulator/index.js';
 import { toParameters } from '../../lambda/config-store/parameter-layout.js';
 import { synthGatewayAsset } from '../cdk/synth-asset.js';
 import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
-import { CALLER_KEY } from '../support/e2e.js';
 import { rawRequest } from '../support/raw-http.js';
+import { generateApiKey } from '../../lambda/auth/api-key.js';
+import { routesWithSimulators } from './routes-with-simulators.js';
 import { runUnderRic, type LambdaUnderRic } from './run-under-ric.js';
 
 const PREFIX = '/mantle-gateway';
@@ -24,17 +24,23 @@ let outdir: string;
 let lambda: LambdaUnderRic;
 let ssm: SsmServer;
 const simulators = new Map<string, MantleSimulator>();
+/** A gateway API key with every model: the function runs in api_key mode. */
+const CALLER = generateApiKey();
+const CALLER_KEY = CALLER.key;
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'gateway-asset-'));
   const assetDir = await synthGatewayAsset(outdir);
-  const document = parse(readFileSync('config/gateway.yaml', 'utf8')) as { providers: Array<Record<string, unknown>>; models: unknown[] };
-  for (const region of new Set(document.providers.map((provider) => provider['region'] as string))) {
-    simulators.set(region, await startMantleSimulator({ region, credentials: [DEMO_CREDENTIALS] }));
-  }
-  for (const provider of document.providers) provider['endpoint'] = simulators.get(provider['region'] as string)!.url;
+  const routes = await routesWithSimulators();
+  const document = routes.document;
+  for (const [region, simulator] of routes.simulators) simulators.set(region, simulator);
   ssm = await startSsmServer();
   for (const [name, value] of toParameters(PREFIX, document)) ssm.put(name, value);
+  ssm.put(
+    `${PREFIX}/keys/${CALLER.keyId}`,
+    JSON.stringify({ id: CALLER.keyId, name: 'runtime-test', hash: CALLER.hash, grants: ['*'], created_at: '2026-11-01T00:00:00Z' }),
+    'SecureString',
+  );
   lambda = await runUnderRic({
     taskRoot: assetDir,
     region: 'us-east-2',
@@ -44,6 +50,7 @@ beforeAll(async () => {
       AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
       AWS_SESSION_TOKEN: DEMO_CREDENTIALS.sessionToken!,
       GATEWAY_SSM_PREFIX: PREFIX,
+      GATEWAY_AUTH_MODE: 'api_key',
     },
   });
 }, 120_000);
@@ -66,7 +73,7 @@ describe('the CDK-bundled gateway under the real Lambda runtime', () => {
     expect(completion.choices[0]?.message.content).toBe('Echo: from the runtime');
     const upstream = east().requests.at(-1)!;
     expect(upstream.identity).toBe(DEMO_CREDENTIALS.accessKeyId);
-    expect(JSON.stringify(upstream.headers)).not.toContain(CALLER_KEY);
+    expect(JSON.stringify(upstream.headers)).not.toContain(CALLER.secret);
   });
 
   it('streams Responses events and Anthropic messages through the function URL', async () => {
@@ -85,14 +92,14 @@ describe('the CDK-bundled gateway under the real Lambda runtime', () => {
   it('keeps statuses and headers of gateway-made errors, in each API\'s shape', async () => {
     const response = await fetch(`${lambda.url}/v1/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-api-key': CALLER_KEY },
       body: JSON.stringify({ model: 'no-such-model', max_tokens: 1, messages: [] }),
     });
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
 
-    const methodNotAllowed = await fetch(`${lambda.url}/v1/chat/completions`);
+    const methodNotAllowed = await fetch(`${lambda.url}/v1/chat/completions`, { headers: { authorization: `Bearer ${CALLER_KEY}` } });
     expect(methodNotAllowed.status).toBe(405);
     expect(methodNotAllowed.headers.get('allow')).toBe('POST');
   });
@@ -121,7 +128,7 @@ describe('the CDK-bundled gateway under the real Lambda runtime', () => {
 
   it('serves a request whose header holds characters above U+00FF (a CDN\'s UTF-8 geo header)', async () => {
     const body = JSON.stringify({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'from Srīperumbūdūr' }] });
-    const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\ncf-ipcity: Srīperumbūdūr\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+    const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nAuthorization: Bearer ${CALLER_KEY}\r\ncf-ipcity: Srīperumbūdūr\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
     const reply = await rawRequest(lambda.url, Buffer.concat([Buffer.from(head, 'utf8'), Buffer.from(body)]));
     expect(lambda.invocations.at(-1)!.event.headers['cf-ipcity']).toBe('Srīperumbūdūr');
     expect(reply.status).toBe(200);
@@ -134,7 +141,7 @@ describe('the CDK-bundled gateway under the real Lambda runtime', () => {
     const controller = new AbortController();
     const response = await fetch(`${lambda.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CALLER_KEY}` },
       body: JSON.stringify({ model: 'gpt-oss-120b', stream: true, messages: [{ role: 'user', content: 'never finishes here' }] }),
       signal: controller.signal,
     });

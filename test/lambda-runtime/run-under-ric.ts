@@ -15,6 +15,7 @@ import {
   type ClientDisconnectPolicy,
   type InvocationRecord,
   type RuntimeApiEmulator,
+  type RuntimeApiEmulatorOptions,
 } from './runtime-api-emulator.js';
 
 export interface RunUnderRicOptions {
@@ -34,6 +35,8 @@ export interface RunUnderRicOptions {
   readonly onClientDisconnect?: ClientDisconnectPolicy;
   /** Node binary for the runtime. @default the Node 22 binary of the `node` devDependency */
   readonly nodeBinary?: string;
+  /** Put the front in auth type `AWS_IAM` (see the emulator). @default auth type NONE */
+  readonly iam?: RuntimeApiEmulatorOptions['iam'];
   /** How long the runtime may take to load the handler and ask for work. @default 15_000 */
   readonly startupTimeoutMs?: number;
 }
@@ -87,6 +90,7 @@ export async function runUnderRic(given: RunUnderRicOptions): Promise<LambdaUnde
     functionName,
     region,
     ...(options.onClientDisconnect ? { onClientDisconnect: options.onClientDisconnect } : {}),
+    ...(options.iam ? { iam: options.iam } : {}),
   });
   const output: string[] = [];
   const child = spawn(options.nodeBinary ?? node22Binary(), [ricEntryPoint()], {

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { readRequestBody, RequestTooLargeError, toFunctionUrlEvent, type FunctionUrlIdentity } from './function-url-event.js';
 import { StreamedResponseRelay, writeBadGateway, writeBufferedResult } from './function-url-response.js';
+import { verifyFunctionUrlCaller, type FunctionUrlIam } from '../support/iam-function-url.js';
 
 const API = '/2018-06-01/runtime';
 const INVOCATION_PATH = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
@@ -38,6 +39,12 @@ export interface RuntimeApiEmulatorOptions {
   readonly timeoutMs?: number;
   /** @default 'keep-running' */
   readonly onClientDisconnect?: ClientDisconnectPolicy;
+  /**
+   * Auth type `AWS_IAM`: the front verifies each request's SigV4 signature (service `lambda`, payload hash
+   * included) against these identities, answers 403 like a function URL when it fails, and reports the caller in
+   * `requestContext.authorizer.iam`. @default auth type NONE
+   */
+  readonly iam?: FunctionUrlIam;
 }
 
 /** An error the runtime reported: `errorType` from the header or trailer, the rest from the body. */
@@ -127,7 +134,8 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
 
 class Emulator implements RuntimeApiEmulator {
   readonly invocations: Invocation[] = [];
-  readonly #options: Required<RuntimeApiEmulatorOptions>;
+  readonly #options: Required<Omit<RuntimeApiEmulatorOptions, 'iam'>>;
+  readonly #iam: FunctionUrlIam | undefined;
   readonly #identity: FunctionUrlIdentity;
   readonly #queue: Invocation[] = [];
   readonly #running = new Map<string, Invocation>();
@@ -147,6 +155,7 @@ class Emulator implements RuntimeApiEmulator {
       timeoutMs: options.timeoutMs ?? 900_000,
       onClientDisconnect: options.onClientDisconnect ?? 'keep-running',
     };
+    this.#iam = options.iam;
     this.#identity = { accountId: 'anonymous', urlId: randomBytes(16).toString('hex'), region: this.#options.region };
     let resolve!: () => void;
     let reject!: (error: Error) => void;
@@ -192,6 +201,18 @@ class Emulator implements RuntimeApiEmulator {
       return;
     }
     const event = toFunctionUrlEvent(req, body, { requestId, now: new Date(), identity: this.#identity });
+    if (this.#iam) {
+      const verdict = await verifyFunctionUrlCaller(
+        { method: event.requestContext.http.method, rawPath: event.rawPath, rawQuery: event.rawQueryString, headers: lowerCaseHeaders(req.rawHeaders), body },
+        this.#iam,
+      );
+      if (!verdict.ok) {
+        if (!res.destroyed) res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-requestid': requestId }).end('{"Message":"Forbidden"}');
+        return;
+      }
+      // @types/aws-lambda types the URL event's context without `authorizer`; function URLs with AWS_IAM add it.
+      Object.assign(event.requestContext, { authorizer: { iam: verdict.authorizer } });
+    }
     const inv = new Invocation(requestId, event, res);
     this.invocations.push(inv);
     if (this.#gone !== undefined) {
@@ -306,6 +327,16 @@ class Emulator implements RuntimeApiEmulator {
       this.#fail(inv, { kind: 'lost', reason });
     });
   }
+}
+
+/** The headers as the client sent them (the event's copy has the front's x-forwarded-* additions). */
+function lowerCaseHeaders(rawHeaders: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    headers[name] = headers[name] === undefined ? rawHeaders[i + 1]! : `${headers[name]},${rawHeaders[i + 1]!}`;
+  }
+  return headers;
 }
 
 function parseFunctionError(typeHeader: string | string[] | undefined, body: Buffer): FunctionError {
