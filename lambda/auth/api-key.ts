@@ -2,7 +2,7 @@
  * Gateway API keys: `mgw_<key id>_<secret>`. The key id is public (it names the SSM parameter
  * `<prefix>/keys/<key id>` and identifies the caller in logs); the secret is 256 random bits, and only its SHA-256
  * is stored. A fast hash is enough for a secret with that much entropy: nobody can guess it, so there is nothing
- * for a slow hash to slow down (docs/adr/0009-gateway-api-keys-and-principals.md).
+ * for a slow hash to slow down (docs/adr/0010-gateway-api-keys-and-principals.md).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
