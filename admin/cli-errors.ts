@@ -4,11 +4,13 @@
  */
 import { ConfigValidationError } from '../lambda/config/validate.js';
 
-/** A problem the CLI found itself, already worded for the admin. `usage` errors exit with 2. */
+/** A problem the CLI found itself, already worded for the admin. `usage` errors exit with 2, others with 1. */
 export class CliError extends Error {
   constructor(
     message: string,
     readonly usage = false,
+    /** The process exit code. @default 2 for a usage error, else 1 */
+    readonly exitCode = usage ? 2 : 1,
   ) {
     super(message);
     this.name = 'CliError';

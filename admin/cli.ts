@@ -26,7 +26,8 @@ Commands:
                                                   upstream_model in the provider's region)
   models --region R [--endpoint URL]              list the models Mantle serves this account in region R
   diff <file> --region R [--prefix P]             show the providers and models a push would add, change or remove
-  push <file> --region R [--prefix P] [--prune]   validate, then write only what changed (--prune also deletes
+  push <file> --region R [--prefix P] [--prune [--force]]
+                                                  validate, then write only what changed (--prune also deletes
                                                   providers and models that are not in the file)
   pull [file] --region R [--prefix P]             write the live configuration as YAML to file (keeping its order
                                                   and comments) or to stdout
@@ -39,12 +40,16 @@ Options:
   --region R   region of the parameters (default: AWS_REGION, or the profile's region)
   --prefix P   parameter prefix (default: ${DEFAULT_SSM_PREFIX})
   --prune      push only: delete what the file no longer has
+  --force      push --prune only: allow deleting more than half of the providers and models in SSM
   --live       validate only: check every route against Mantle's model list (GET /v1/models, signed)
   --endpoint   models only: Mantle's base URL, as a provider's endpoint: (default https://bedrock-mantle.R.api.aws)
   -h, --help   show this help
 
 Credentials come from the AWS default chain (AWS_PROFILE, SSO, environment, role).
 AWS_ENDPOINT_URL_SSM sends the requests to another SSM endpoint.
+
+Exit codes: 0 done, 1 failed (for push: before SSM confirmed any change), 2 usage error,
+3 push stopped partway (what it wrote and deleted is printed, then what it left undone).
 `;
 
 interface Command {
@@ -64,7 +69,7 @@ const COMMANDS: Record<string, Command> = {
   pull: { file: 'optional', ssm: true, prune: false },
 };
 
-/** Runs one command; never throws. @returns the exit code: 0 done, 1 failed, 2 usage error */
+/** Runs one command; never throws. @returns the exit code: 0 done, 1 failed, 2 usage error, 3 push stopped partway */
 export async function runCli(argv: readonly string[], output: CommandOutput): Promise<number> {
   try {
     await dispatch(argv, output);
@@ -72,7 +77,7 @@ export async function runCli(argv: readonly string[], output: CommandOutput): Pr
   } catch (error) {
     const usage = error instanceof CliError && error.usage;
     output.stderr(`mantle-gateway: ${explainError(error)}\n${usage ? 'Run mantle-gateway --help for usage.\n' : ''}`);
-    return usage ? 2 : 1;
+    return error instanceof CliError ? error.exitCode : 1;
   }
 }
 
@@ -109,7 +114,7 @@ async function dispatch(argv: readonly string[], output: CommandOutput): Promise
     case 'diff':
       return diffCommand(file!, target, output);
     case 'push':
-      return pushCommand(file!, target, { prune: values.prune === true }, output);
+      return pushCommand(file!, target, { prune: values.prune === true, force: values.force === true }, output);
     default:
       return pullCommand(file, target, output);
   }
@@ -129,6 +134,7 @@ function parse(argv: readonly string[]) {
         prune: { type: 'boolean' },
         live: { type: 'boolean' },
         endpoint: { type: 'string' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -148,6 +154,7 @@ function checkArguments(name: string, command: Command, files: readonly string[]
   if (!command.prune && values.prune) throw new CliError('--prune applies to push only', true);
   if (!command.live && values.live) throw new CliError('--live applies to validate only', true);
   if (!command.mantle && values.endpoint !== undefined) throw new CliError('--endpoint applies to models only (validate --live uses each provider\'s endpoint:)', true);
+  if (values.force && !values.prune) throw new CliError('--force applies to push --prune only', true);
 }
 
 function mantleRegion(region: string | undefined): string {

@@ -15,9 +15,22 @@ export type DocumentsByKind = Record<DocumentKind, ReadonlyMap<string, Record<st
 
 const TO_STRING = { flowCollectionPadding: false, lineWidth: 0 } as const;
 
-export function renderConfigYaml(documents: DocumentsByKind, existingText?: string): string {
-  const existing = existingText === undefined ? undefined : parseDocument(existingText);
-  if (!existing || existing.errors.length > 0 || !isMap(existing.contents)) return freshYaml(documents);
+/**
+ * Parses a route file to merge into, or explains why it cannot be one.
+ * @returns the document, or a one-line problem (a YAML error with its line and column, or a top level that is
+ *   not a mapping); an empty file, or one with only comments, is a document with no contents
+ */
+export function parseRouteFile(text: string): Document | { readonly problem: string } {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error) return { problem: error.message.split('\n')[0] ?? error.message };
+  if (doc.contents !== null && !isMap(doc.contents)) return { problem: 'not a route file (its top level is not a mapping)' };
+  return doc;
+}
+
+/** @param existing a route file from {@link parseRouteFile}, changed in place; without one, a fresh file */
+export function renderConfigYaml(documents: DocumentsByKind, existing?: Document): string {
+  if (!existing || !isMap(existing.contents)) return freshYaml(documents);
   for (const kind of DOCUMENT_KINDS) mergeInto(existing, kind, documents[kind]);
   return existing.toString(TO_STRING);
 }

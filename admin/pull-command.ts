@@ -3,7 +3,8 @@ import { ConfigValidationError, validateGatewayConfig } from '../lambda/config/v
 import { parseParameterName } from '../lambda/config-store/parameter-layout.js';
 import { CliError } from './cli-errors.js';
 import type { CommandOutput, SsmTarget } from './command-context.js';
-import { renderConfigYaml, type DocumentsByKind } from './config-yaml.js';
+import type { Document } from 'yaml';
+import { parseRouteFile, renderConfigYaml, type DocumentsByKind } from './config-yaml.js';
 import { readLiveParameters, type LiveParameter } from './ssm-documents.js';
 import { plural } from './validate-command.js';
 
@@ -13,9 +14,10 @@ import { plural } from './validate-command.js';
  * validation are written as they are, with a note: the gateway is serving their last-known-good versions.
  */
 export async function pullCommand(file: string | undefined, target: SsmTarget, output: CommandOutput): Promise<void> {
+  const existing = file === undefined ? undefined : await readRouteFileToMerge(file);
   const live = await readLiveParameters(target.client, target.prefix);
   const documents = parseDocuments(target.prefix, live);
-  const yaml = renderConfigYaml(documents, file === undefined ? undefined : await readIfExists(file));
+  const yaml = renderConfigYaml(documents, existing);
   warnIfInvalid(documents, output);
   if (file === undefined) {
     output.stdout(yaml);
@@ -55,6 +57,18 @@ function warnIfInvalid(documents: DocumentsByKind, output: CommandOutput): void 
       `note: some documents in SSM do not pass validation (the gateway serves their last-known-good versions, or leaves them out):\n  - ${error.issues.join('\n  - ')}\n`,
     );
   }
+}
+
+/**
+ * The file to pull into, parsed, before SSM is read. A file that does not parse is refused rather than replaced:
+ * replacing it would lose whatever it holds (comments, documents being edited).
+ */
+async function readRouteFileToMerge(file: string): Promise<Document | undefined> {
+  const text = await readIfExists(file);
+  if (text === undefined) return undefined;
+  const parsed = parseRouteFile(text);
+  if (!('problem' in parsed)) return parsed;
+  throw new CliError(`${file}: ${parsed.problem}\npull never replaces a file it cannot read as YAML: fix it, or pull to stdout or a new file.`);
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {

@@ -60,12 +60,28 @@ export async function putDocument(
   );
 }
 
-/** Deletes parameters, ten per call (SSM's limit). @returns the names SSM no longer had */
+/** SSM's limit of names per `DeleteParameters` call. */
+export const DELETE_BATCH_SIZE = 10;
+
+export interface DeletedBatch {
+  /** Names SSM deleted. */
+  readonly deleted: readonly string[];
+  /** Names SSM no longer had (`InvalidParameters`): deleted by someone else since they were read. */
+  readonly missing: readonly string[];
+}
+
+/** One `DeleteParameters` call, for at most {@link DELETE_BATCH_SIZE} names. */
+export async function deleteBatch(client: SSMClient, names: readonly string[]): Promise<DeletedBatch> {
+  const result = await client.send(new DeleteParametersCommand({ Names: [...names] }));
+  const missing = result.InvalidParameters ?? [];
+  return { deleted: result.DeletedParameters ?? names.filter((name) => !missing.includes(name)), missing };
+}
+
+/** Deletes parameters, ten per call. @returns the names SSM no longer had */
 export async function deleteDocuments(client: SSMClient, names: readonly string[]): Promise<string[]> {
   const missing: string[] = [];
-  for (let start = 0; start < names.length; start += 10) {
-    const result = await client.send(new DeleteParametersCommand({ Names: names.slice(start, start + 10) }));
-    missing.push(...(result.InvalidParameters ?? []));
+  for (let start = 0; start < names.length; start += DELETE_BATCH_SIZE) {
+    missing.push(...(await deleteBatch(client, names.slice(start, start + DELETE_BATCH_SIZE))).missing);
   }
   return missing;
 }

@@ -176,6 +176,29 @@ describe('mantle-gateway pull', () => {
     await expect(readFile(file)).rejects.toThrow();
   });
 
+  it.each([
+    ['a YAML syntax error', '# my notes\nmodels:\n  - id: [unclosed\n', /^mantle-gateway: .*broken\.yaml: .* at line \d+, column \d+:?\n/],
+    ['a duplicate key', '# my notes\nproviders: []\nproviders: []\n', /^mantle-gateway: .*broken\.yaml: Map keys must be unique at line 3, column 1:?\n/],
+    ['a top level that is not a mapping', '# my notes\n- a list\n', /^mantle-gateway: .*broken\.yaml: not a route file \(its top level is not a mapping\)\n/],
+  ])('leaves a file with %s unchanged, exits 1 with the error, and does not read SSM', async (_name, text, message) => {
+    await pushExample();
+    const file = await world.dir.write('broken.yaml', text);
+    const result = await run('pull', file, ...REGION);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toMatch(/pull never replaces a file it cannot read as YAML: fix it, or pull to stdout or a new file\.\n$/);
+    expect(await readFile(file, 'utf8')).toBe(text);
+    expect(world.ssm.requests).toEqual([]);
+  });
+
+  it('writes into an existing empty file', async () => {
+    await pushExample();
+    const file = await world.dir.write('empty.yaml', '');
+    expect((await run('pull', file, ...REGION)).code).toBe(0);
+    expect((parse(await readFile(file, 'utf8')) as ExampleConfig).models).toHaveLength(5);
+  });
+
   it('writes documents that fail validation as they are, with a note', async () => {
     await pushExample();
     world.ssm.put('/mantle-gateway/models/broken', JSON.stringify({ id: 'broken', routes: [] }));

@@ -2,6 +2,7 @@
  * The loopback SSM server behaves like SSM where the store and the CLI depend on it, checked with the real SDK.
  */
 import {
+  DeleteParametersCommand,
   GetParameterCommand,
   GetParametersByPathCommand,
   PutParameterCommand,
@@ -92,6 +93,25 @@ describe('startSsmServer', () => {
     expect(await failure(get())).toEqual(expected);
     expect(await failure(get())).toEqual(expected);
     expect((await get()).Parameter?.Value).toBe('v');
+  });
+
+  it('fails only the request an intercept hook picks, and reports names deleted meanwhile as InvalidParameters', async () => {
+    for (const name of ['/p/a', '/p/b', '/p/c']) ssm.put(name, 'v');
+    let deletes = 0;
+    ssm.intercept((request) => {
+      if (request.operation !== 'DeleteParameters') return undefined;
+      deletes += 1;
+      if (deletes === 1) ssm.delete('/p/b'); // another admin, at the same time
+      return deletes === 2 ? 'access-denied' : undefined;
+    });
+    try {
+      const first = await client.send(new DeleteParametersCommand({ Names: ['/p/a', '/p/b'] }));
+      expect(first).toMatchObject({ DeletedParameters: ['/p/a'], InvalidParameters: ['/p/b'] });
+      expect(await failure(client.send(new DeleteParametersCommand({ Names: ['/p/c'] })))).toEqual({ name: 'AccessDeniedException', status: 400 });
+      expect((await client.send(new DeleteParametersCommand({ Names: ['/p/c'] }))).DeletedParameters).toEqual(['/p/c']);
+    } finally {
+      ssm.intercept(undefined);
+    }
   });
 
   it('enforces the standard tier size and lets Intelligent-Tiering move up to advanced', async () => {

@@ -12,6 +12,9 @@
  * - Errors in the awsJson1_1 shape, `{"__type": "...", "message": "..."}` with status 400; `failNext` makes the
  *   next requests throttle, deny access, or fail with a 500, for tests of outages; `delayNext` makes them slow.
  * - `calls` counts the requests per operation, for tests of what a read costs.
+ * - `intercept` runs a hook before each request is answered: it may fail that one request (the second
+ *   `DeleteParameters` batch, say) or change the store first, as another admin acting at the same time would
+ *   (a name deleted meanwhile comes back in `InvalidParameters`, as SSM reports it).
  *
  * @example
  * const ssm = await startSsmServer();
@@ -50,6 +53,9 @@ export interface RecordedRequest {
   readonly input: Record<string, unknown>;
 }
 
+/** Sees each request (already recorded) before it is answered; a returned kind fails this request only. */
+export type RequestHook = (request: RecordedRequest) => FailureKind | undefined;
+
 export interface SsmServer {
   readonly url: string;
   /** The store itself, by name; tests may read it, or change it through `put` and `delete`. */
@@ -65,6 +71,8 @@ export interface SsmServer {
   delayNext(count: number, ms: number): void;
   /** Requests received per operation (`GetParameter`, `GetParametersByPath`...), failed ones included. */
   calls(): Record<string, number>;
+  /** Runs `hook` before each request is answered, after `failNext`; `undefined` removes it. */
+  intercept(hook: RequestHook | undefined): void;
   close(): Promise<void>;
 }
 
@@ -88,6 +96,7 @@ export async function startSsmServer(): Promise<SsmServer> {
   const requests: RecordedRequest[] = [];
   let failure: { remaining: number; kind: FailureKind } = { remaining: 0, kind: 'throttle' };
   let delay = { remaining: 0, ms: 0 };
+  let hook: RequestHook | undefined;
 
   const put = (name: string, value: string, type: ParameterType = 'String', tier?: StoredParameter['tier'], description?: string) => {
     const previous = parameters.get(name);
@@ -109,20 +118,25 @@ export async function startSsmServer(): Promise<SsmServer> {
     readJson(req)
       .then(async (input) => {
         const operation = String(req.headers['x-amz-target'] ?? '').replace(/^AmazonSSM\./, '');
-        requests.push({ operation, input });
+        const request = { operation, input };
+        requests.push(request);
         if (delay.remaining > 0) {
           delay.remaining -= 1;
           await new Promise((resolve) => setTimeout(resolve, delay.ms));
         }
+        let kind: FailureKind | undefined;
         if (failure.remaining > 0) {
           failure.remaining -= 1;
-          if (failure.kind === 'network') {
-            res.destroy();
-            return;
-          }
-          if (failure.kind === 'hang') return;
-          throw injectedFault(failure.kind);
+          kind = failure.kind;
+        } else {
+          kind = hook?.(request);
         }
+        if (kind === 'network') {
+          res.destroy();
+          return;
+        }
+        if (kind === 'hang') return;
+        if (kind) throw injectedFault(kind);
         const handler = operations[operation];
         if (!handler) throw new SsmFault('UnknownOperationException', `operation ${operation} is not supported by this test server`);
         send(res, 200, handler(input));
@@ -151,6 +165,9 @@ export async function startSsmServer(): Promise<SsmServer> {
       const counts: Record<string, number> = {};
       for (const { operation } of requests) counts[operation] = (counts[operation] ?? 0) + 1;
       return counts;
+    },
+    intercept: (next) => {
+      hook = next;
     },
     close: () =>
       new Promise<void>((resolve) => {
