@@ -1,14 +1,14 @@
 /**
  * Keeps secrets out of log lines: a JSON replacer for the Powertools logger. Keys that name a secret
  * (authorization headers, API keys, SigV4 and AWS credential fields) lose their value, and strings that carry
- * one (a Bearer token, a SigV4 Authorization value or presigned query, an access key id) are masked, wherever
+ * one (a Bearer token, a SigV4 Authorization value or presigned query, an access key id, a gateway key's secret) are masked, wherever
  * they appear in a line.
  */
 const SECRET_KEY =
   /^(?:authorization|proxy-authorization|x-api-key|api[-_]?key|apikey|cookie|set-cookie|password|passphrase|token|access[-_]?token|bearer[-_]?token|session[-_]?token|security[-_]?token|x-amz-security-token|x-amz-signature|x-amz-credential|signature|credentials?|secret|secret[-_]?access[-_]?key|access[-_]?key[-_]?id|aws[-_]?secret[-_]?access[-_]?key|aws[-_]?session[-_]?token|aws[-_]?bearer[-_]?token[-_]?bedrock|private[-_]?key)$/i;
 
 /** One cheap test before any replacement: most strings in a line contain none of these. */
-const MAYBE_SECRET = /bearer|aws4-hmac|x-amz-|akia|asia|sk-|credential=|signature=/i;
+const MAYBE_SECRET = /bearer|aws4-hmac|x-amz-|akia|asia|sk-|mgw_|credential=|signature=/i;
 
 const MASKS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bBearer\s+[^\s",;]+/gi, 'Bearer [redacted]'],
@@ -17,6 +17,8 @@ const MASKS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(Credential|Signature)=[^,\s"]+/g, '$1=[redacted]'],
   [/\b(?:AKIA|ASIA)[A-Z0-9]{12,20}\b/g, '[redacted access key id]'],
   [/\bsk-[A-Za-z0-9_-]{8,}/g, '[redacted key]'],
+  // Gateway API keys (mgw_<id>_<secret>): the id identifies the caller, the secret never shows.
+  [/\b(mgw_[A-Za-z0-9]+)_[A-Za-z0-9]+/g, '$1_[redacted]'],
 ];
 
 export const REDACTED = '[redacted]';

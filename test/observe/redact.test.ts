@@ -45,6 +45,7 @@ describe('redaction in log lines', () => {
     ['plain text', 'model gpt-oss-120b answered 200', 'model gpt-oss-120b answered 200'],
     ['a bearer token', 'Bearer abc.def', 'Bearer [redacted]'],
     ['an access key id', 'key ASIAABCDEFGHIJKLMNOP used', 'key [redacted access key id] used'],
+    ['a gateway API key, keeping its id', 'key mgw_k7f3a_9c1e5b2d4a6f8e0c9d8b7a6 sent', 'key mgw_k7f3a_[redacted] sent'],
   ])('redactText leaves or masks %s', (_name, text, expected) => {
     expect(redactText(text)).toBe(expected);
   });
