@@ -3,6 +3,7 @@ import { CliError } from './cli-errors.js';
 import type { CommandOutput, SsmTarget } from './command-context.js';
 import { readValidConfigFile } from './config-file.js';
 import { applyPush, gone, type PushTally } from './push-progress.js';
+import { markPushedRevision } from './revision-marker.js';
 import { readLiveParameters } from './ssm-documents.js';
 
 export interface PushOptions {
@@ -40,6 +41,7 @@ export async function pushCommand(file: string, target: SsmTarget, options: Push
   if (!options.prune) {
     for (const change of removed) output.stdout(`kept ${change.name}: not in ${file} (push --prune deletes it)\n`);
   }
+  await markPushedRevision(target.client, target.prefix, changes, options.prune);
   output.stdout(summary(file, target, changes, options.prune, tally));
 }
 

@@ -1,19 +1,20 @@
 /**
  * The admin CLI's write of the revision marker (`<prefix>/revision`): after a command has changed documents
- * (the `keys` and `principals` commands), a new marker value tells every running gateway to re-read them at its
- * next check, within one TTL. Written after the documents, so a gateway that sees the new marker sees the change.
+ * (`push`, the `keys` and `principals` commands), a new marker value tells every running gateway to re-read them
+ * at its next check, within one TTL. Written after the documents, so a gateway that sees the new marker sees the
+ * change; without it the change would wait for the safety-net full read (docs/adr/0004-revision-marker-freshness.md).
  */
-import { randomBytes } from 'node:crypto';
 import { PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { revisionParameterName } from '../lambda/config-store/parameter-layout.js';
+import { newRevisionToken, revisionParameterName } from '../lambda/config-store/parameter-layout.js';
+import type { DocumentChange } from './change-plan.js';
 
 /**
- * Writes a new marker value (`String`, `Standard`, overwritten): when, which writer, and random bits so two
- * writes in the same millisecond still differ. Only inequality matters to the store.
+ * Writes a new marker value. `Standard` tier and `String` type: the marker is small and never secret.
+ * @param origin who changed the documents, kept in the value for people (`push`, `keys`)
  * @returns the value written
  */
 export async function updateRevisionMarker(client: SSMClient, prefix: string, origin: string): Promise<string> {
-  const value = `${new Date().toISOString()} ${origin} ${randomBytes(4).toString('hex')}`;
+  const value = newRevisionToken(origin);
   await client.send(
     new PutParameterCommand({
       Name: revisionParameterName(prefix),
@@ -25,4 +26,10 @@ export async function updateRevisionMarker(client: SSMClient, prefix: string, or
     }),
   );
   return value;
+}
+
+/** After a push: a new marker value when the push wrote or deleted a document, none when nothing changed. */
+export async function markPushedRevision(client: SSMClient, prefix: string, changes: readonly DocumentChange[], pruned: boolean): Promise<void> {
+  const wrote = changes.some((change) => change.status === 'added' || change.status === 'changed' || (pruned && change.status === 'removed'));
+  if (wrote) await updateRevisionMarker(client, prefix, 'push');
 }

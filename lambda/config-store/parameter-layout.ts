@@ -12,6 +12,8 @@
  * Lambda's store (reading).
  */
 
+import { randomBytes } from 'node:crypto';
+
 /** The route documents of the config file (what `push`, `pull` and `diff` manage). */
 export type DocumentKind = 'providers' | 'models';
 
@@ -58,6 +60,14 @@ export const REVISION_MARKER = 'revision';
 
 export function revisionParameterName(prefix: string): string {
   return `${prefix}/${REVISION_MARKER}`;
+}
+
+/**
+ * A new marker value: when, which writer (`push`, `deploy`, `event`...), and a random suffix so that two writes
+ * in the same millisecond still differ. Only inequality matters to the store; the rest is for people.
+ */
+export function newRevisionToken(origin: string, now: Date = new Date()): string {
+  return `${now.toISOString()} ${origin} ${randomBytes(4).toString('hex')}`;
 }
 
 /** @default '/mantle-gateway' */

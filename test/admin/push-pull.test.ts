@@ -20,7 +20,12 @@ const EXAMPLE_NAMES = [
   '/mantle-gateway/models/mistral-large-3',
 ];
 
-const writes = () => world.ssm.requests.filter((request) => request.operation === 'PutParameter' || request.operation.startsWith('Delete'));
+const MARKER = '/mantle-gateway/revision';
+/** Writes of documents (the revision marker's own write has its tests). */
+const writes = () =>
+  world.ssm.requests.filter((request) => (request.operation === 'PutParameter' || request.operation.startsWith('Delete')) && request.input['Name'] !== MARKER);
+const markerWrites = () => world.ssm.requests.filter((request) => request.operation === 'PutParameter' && request.input['Name'] === MARKER);
+const documentsInSsm = () => [...world.ssm.parameters.keys()].filter((name) => name !== MARKER).length;
 
 async function pushExample(): Promise<void> {
   expect((await run('push', EXAMPLE_CONFIG, ...REGION)).code).toBe(0);
@@ -83,7 +88,29 @@ describe('mantle-gateway push', () => {
     const result = await run('push', file, ...REGION, ...options);
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n').filter((line) => /^(kept|deleted) /.test(line)).map((line) => line.split(':')[0])).toEqual(lines);
-    expect(world.ssm.parameters.size).toBe(remaining);
+    expect(documentsInSsm()).toBe(remaining);
+  });
+
+  it('updates the revision marker after writing, so running gateways re-read within a TTL', async () => {
+    await run('push', EXAMPLE_CONFIG, ...REGION);
+    const lastDocumentWrite = world.ssm.requests.findLastIndex((request) => request.operation === 'PutParameter' && request.input['Name'] !== MARKER);
+    const markerWrite = world.ssm.requests.findIndex((request) => request.input['Name'] === MARKER);
+    expect(markerWrite).toBeGreaterThan(lastDocumentWrite);
+    expect(markerWrites().map((request) => request.input)).toEqual([expect.objectContaining({ Type: 'String', Overwrite: true })]);
+    const first = world.ssm.parameters.get(MARKER)!.value;
+    expect(first).toMatch(/ push [0-9a-f]{8}$/);
+
+    const file = await world.dir.writeEdited('marker.yaml', (config) => {
+      routeOf(config, 'qwen3-32b')['upstream_model'] = 'qwen.qwen3-235b';
+    });
+    await run('push', file, ...REGION);
+    expect(world.ssm.parameters.get(MARKER)!.value).not.toBe(first);
+  });
+
+  it('leaves the revision marker alone when nothing was written', async () => {
+    await pushExample();
+    await run('push', EXAMPLE_CONFIG, ...REGION);
+    expect(markerWrites()).toEqual([]);
   });
 
   it('refuses an invalid file and writes nothing', async () => {
@@ -118,7 +145,8 @@ describe('mantle-gateway push', () => {
   it('writes under another prefix', async () => {
     expect((await run('push', EXAMPLE_CONFIG, ...REGION, '--prefix', '/team-a/gateway')).code).toBe(0);
     expect([...world.ssm.parameters.keys()].every((name) => name.startsWith('/team-a/gateway/'))).toBe(true);
-    expect(world.ssm.parameters.size).toBe(7);
+    expect(world.ssm.parameters.size).toBe(8); // 7 documents and the prefix's own revision marker
+    expect(world.ssm.parameters.has('/team-a/gateway/revision')).toBe(true);
   });
 });
 
