@@ -50,6 +50,11 @@ export interface DeploySettings {
   /** How long a warm function keeps the route config before re-reading SSM. @default 5 */
   readonly configTtlSeconds: number;
   /**
+   * The safety net: every document is re-read at least this often even if the revision marker did not move
+   * (`GATEWAY_CONFIG_FULL_READ_SECONDS`). @default 300
+   */
+  readonly configFullReadSeconds: number;
+  /**
    * Customer managed KMS keys that encrypt the SecureStrings (bearer tokens), one per deployed region (keys are
    * regional). @default [] (the AWS managed `aws/ssm` key of each region)
    */
@@ -269,6 +274,11 @@ export const DEPLOY_SETTINGS_SCHEMA: Schema = {
     parse: oneOf(CONFIG_OWNERSHIPS),
   },
   configTtlSeconds: { description: 'seconds a warm function keeps the route config', default: 5, parse: integer(1, 3600, 'seconds') },
+  configFullReadSeconds: {
+    description: 'seconds between safety-net full reads of every document',
+    default: 300,
+    parse: integer(60, 86_400, 'seconds'),
+  },
   secureStringKeyArns: {
     description: 'customer managed KMS keys of the SecureStrings, one per region (empty: aws/ssm)',
     default: [],

@@ -113,6 +113,8 @@ export interface GatewayFunctionProps {
   readonly configTtlSeconds?: number;
   /** Retry, fallback and stream-watch settings as environment variables (lib/resilience-environment.ts). @default {} (the gateway's defaults) */
   readonly resilienceEnvironment?: Readonly<Record<string, string>>;
+  /** `GATEWAY_CONFIG_FULL_READ_SECONDS`: the safety-net full read. @default 300 */
+  readonly configFullReadSeconds?: number;
   /** Identifies the deployment in the function's description. @default 'prod' */
   readonly stage?: string;
   /** `POWERTOOLS_LOG_LEVEL`. @default 'INFO' */
@@ -156,6 +158,7 @@ export class GatewayFunction extends Construct {
         GATEWAY_SSM_PREFIX: props.ssmPrefix,
         GATEWAY_CONFIG_TTL_SECONDS: String(props.configTtlSeconds ?? 5),
         GATEWAY_AUTH_MODE: props.authMode,
+        GATEWAY_CONFIG_FULL_READ_SECONDS: String(props.configFullReadSeconds ?? 300),
         GATEWAY_UPSTREAM_TIMEOUT_MS: String(upstreamHeadersTimeoutMs(timeout)),
         ...props.resilienceEnvironment,
         POWERTOOLS_SERVICE_NAME: 'mantle-gateway',

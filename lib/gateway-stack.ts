@@ -10,6 +10,7 @@ import { GatewayObservability, type AlarmTopicSetting } from './gateway-observab
 import { GatewayFunction } from './gateway-function.js';
 import { acknowledgeAlarmTopic, acknowledgeGatewayFindings, acknowledgeRuntimePin, acknowledgeSeederFindings } from './nag-acknowledgements.js';
 import { bearerTokenParameters, mantleRegions, type RouteConfigSource } from './route-config.js';
+import { RevisionMarkerUpdater } from './revision-marker-updater.js';
 import { RouteConfigParameters } from './route-config-parameters.js';
 
 export interface GatewayStackProps extends StackProps {
@@ -35,6 +36,7 @@ export class GatewayStack extends Stack {
   readonly gateway: GatewayFunction;
   readonly observability: GatewayObservability;
   readonly routeConfig: RouteConfigParameters;
+  readonly revisionMarkerUpdater: RevisionMarkerUpdater;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
@@ -61,12 +63,18 @@ export class GatewayStack extends Stack {
       corsOrigins: settings.corsOrigins,
       configTtlSeconds: settings.configTtlSeconds,
       resilienceEnvironment: resilienceEnvironment(settings),
+      configFullReadSeconds: settings.configFullReadSeconds,
       stage: settings.stage,
       logLevel: settings.logLevel,
       ...(props.entry ? { entry: props.entry } : {}),
     });
     // The first request after the deploy finds its configuration.
     this.gateway.function.node.addDependency(this.routeConfig);
+    // Hand edits under the prefix move the revision marker, so running functions re-read within a TTL.
+    this.revisionMarkerUpdater = new RevisionMarkerUpdater(this, 'RevisionMarkerUpdater', {
+      prefix: settings.ssmPrefix,
+      logRetention: settings.logRetentionDays,
+    });
 
     new CfnOutput(this, 'FunctionUrl', {
       value: this.gateway.url.url,
@@ -94,6 +102,7 @@ export class GatewayStack extends Stack {
 
     acknowledgeGatewayFindings(this.gateway);
     acknowledgeRuntimePin(this.gateway);
+    acknowledgeRuntimePin(this.revisionMarkerUpdater);
     acknowledgeSeederFindings(this.routeConfig);
     if (this.observability.createdTopic) acknowledgeAlarmTopic(this.observability.createdTopic);
   }

@@ -58,9 +58,10 @@ export function acknowledgeSeederFindings(parameters: RouteConfigParameters): Na
 /**
  * AwsSolutions-L1 asks for the newest Node.js runtime. The gateway pins Node.js 22 on purpose: the bundle targets
  * node22 and the runtime-client test runs it on Node.js 22, so a runtime change is a tested change, not drift.
+ * The revision marker updater shares the pin (one runtime to review), so it takes the same acknowledgement.
  */
-export function acknowledgeRuntimePin(gateway: GatewayFunction): NagAcknowledgement[] {
-  return acknowledge(gateway.function, [
+export function acknowledgeRuntimePin(owner: { readonly function: IConstruct }): NagAcknowledgement[] {
+  return acknowledge(owner.function, [
     {
       id: 'AwsSolutions-L1',
       reason:

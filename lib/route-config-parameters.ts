@@ -8,6 +8,10 @@
  *   removing the stack (or a document from the file) leaves the parameters. Admins own the live config.
  * - `stack`: each parameter is an `AWS::SSM::Parameter`; CloudFormation owns it, overwrites it when its
  *   document in the file changes and deletes it with the stack or when the document leaves the file.
+ *
+ * In both, after the documents, a custom resource writes the revision marker (`<prefix>/revision`) with a value
+ * derived from the file's documents, so a deploy that changes them moves the marker and running gateways re-read
+ * within a TTL. A deploy that leaves the file unchanged writes nothing, and neither does the marker.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -15,7 +19,8 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { AwsCustomResource, PhysicalResourceId, type AwsSdkCall } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { toParameters, type ConfigDocument } from '../lambda/config-store/parameter-layout.js';
+import { createHash } from 'node:crypto';
+import { revisionParameterName, toParameters, type ConfigDocument } from '../lambda/config-store/parameter-layout.js';
 import { ConfigValidationError } from '../lambda/config/validate.js';
 import type { ConfigOwnership } from './deploy-settings.js';
 
@@ -43,6 +48,8 @@ export class RouteConfigParameters extends Construct {
   readonly seederRole?: Role;
   /** The wildcard resource the seeder may write (seed mode only). */
   readonly seederWritableParameters?: string;
+  /** The custom resource that writes the revision marker after the documents. */
+  readonly revisionMarker: AwsCustomResource;
 
   constructor(scope: Construct, id: string, props: RouteConfigParametersProps) {
     super(scope, id);
@@ -50,30 +57,30 @@ export class RouteConfigParameters extends Construct {
     assertSizes(this.parameters);
     const stack = Stack.of(this);
 
-    if ((props.ownership ?? 'seed') === 'stack') {
-      for (const [name, value] of this.parameters) {
-        new StringParameter(this, constructIdFor(props.prefix, name), {
-          parameterName: name,
-          stringValue: value,
-          tier: PARAMETER_TIER,
-          description: `mantle-gateway route config, owned by stack ${stack.stackName}: edit the file and deploy`,
-        });
-      }
-      return;
-    }
-
-    const writable = `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${props.prefix}/*`;
+    const seeding = (props.ownership ?? 'seed') === 'seed';
+    const marker = revisionParameterName(props.prefix);
+    const parameterArn = (name: string): string => `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${name}`;
+    // Every AwsCustomResource of a stack runs in one shared provider function, with the role of the first: one
+    // role here serves the seeds (if any) and the marker.
+    const writable = seeding ? parameterArn(`${props.prefix}/*`) : parameterArn(marker);
     const logGroup = new LogGroup(this, 'SeederLogGroup', {
       retention: props.logRetention ?? 30,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const role = new Role(this, 'SeederRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: 'mantle-gateway: creates missing route-config parameters at deploy time, never overwrites',
+      description: seeding
+        ? 'mantle-gateway: creates missing route-config parameters at deploy time, never overwrites; moves the revision marker'
+        : 'mantle-gateway: moves the route-config revision marker at deploy time',
       inlinePolicies: {
         seed: new PolicyDocument({
           statements: [
-            new PolicyStatement({ sid: 'CreateMissingRouteConfig', effect: Effect.ALLOW, actions: ['ssm:PutParameter'], resources: [writable] }),
+            new PolicyStatement({
+              sid: seeding ? 'CreateMissingRouteConfig' : 'WriteRevisionMarker',
+              effect: Effect.ALLOW,
+              actions: ['ssm:PutParameter'],
+              resources: [writable],
+            }),
             new PolicyStatement({
               sid: 'WriteOwnLogs',
               effect: Effect.ALLOW,
@@ -84,7 +91,39 @@ export class RouteConfigParameters extends Construct {
         }),
       },
     });
-    for (const [name, value] of this.parameters) {
+    const documents = seeding ? this.seed(props.prefix, role, logGroup) : this.own(props.prefix, stack.stackName);
+    this.revisionMarker = new AwsCustomResource(this, 'RevisionMarker', {
+      resourceType: 'Custom::MantleGatewayRevisionMarker',
+      onCreate: markerWrite(marker, this.parameters),
+      onUpdate: markerWrite(marker, this.parameters),
+      role,
+      logGroup,
+      installLatestAwsSdk: false,
+      timeout: Duration.minutes(1),
+    });
+    for (const document of documents) this.revisionMarker.node.addDependency(document);
+    if (seeding) {
+      this.seederRole = role;
+      this.seederWritableParameters = writable;
+    }
+  }
+
+  /** `stack` ownership: one `AWS::SSM::Parameter` per document. */
+  private own(prefix: string, stackName: string): Construct[] {
+    return [...this.parameters].map(
+      ([name, value]) =>
+        new StringParameter(this, constructIdFor(prefix, name), {
+          parameterName: name,
+          stringValue: value,
+          tier: PARAMETER_TIER,
+          description: `mantle-gateway route config, owned by stack ${stackName}: edit the file and deploy`,
+        }),
+    );
+  }
+
+  /** `seed` ownership: one create-if-missing custom resource per document. */
+  private seed(prefix: string, role: Role, logGroup: LogGroup): Construct[] {
+    return [...this.parameters].map(([name, value]) => {
       const seed: AwsSdkCall = {
         service: 'SSM',
         action: 'putParameter',
@@ -101,7 +140,7 @@ export class RouteConfigParameters extends Construct {
         ignoreErrorCodesMatching: 'ParameterAlreadyExists',
       };
       // Update repeats the create (a changed file seeds a parameter that was deleted meanwhile); no delete call.
-      new AwsCustomResource(this, constructIdFor(props.prefix, name), {
+      return new AwsCustomResource(this, constructIdFor(prefix, name), {
         resourceType: 'Custom::MantleGatewaySeedParameter',
         onCreate: seed,
         onUpdate: seed,
@@ -110,10 +149,30 @@ export class RouteConfigParameters extends Construct {
         installLatestAwsSdk: false,
         timeout: Duration.minutes(1),
       });
-    }
-    this.seederRole = role;
-    this.seederWritableParameters = writable;
+    });
   }
+}
+
+/**
+ * The marker write of a deploy: `deploy sha256:<hash of the documents>`, so the custom resource updates (and
+ * writes) exactly when the file's documents change. Overwrite: the marker belongs to no one, any writer moves it.
+ */
+function markerWrite(marker: string, parameters: ReadonlyMap<string, string>): AwsSdkCall {
+  const hash = createHash('sha256');
+  for (const [name, value] of [...parameters].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`${name}\n${value}\n`);
+  return {
+    service: 'SSM',
+    action: 'putParameter',
+    parameters: {
+      Name: marker,
+      Value: `deploy sha256:${hash.digest('hex').slice(0, 16)}`,
+      Type: 'String',
+      Tier: 'Standard',
+      Overwrite: true,
+      Description: 'mantle-gateway revision marker: changes whenever a document under the prefix does',
+    },
+    physicalResourceId: PhysicalResourceId.of(marker),
+  };
 }
 
 /** `models/gpt-oss-120b` from `/mantle-gateway/models/gpt-oss-120b`; construct ids may not contain `/`. */

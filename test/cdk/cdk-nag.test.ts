@@ -53,6 +53,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       ['MantleGateway-us-east-2/Gateway/Role/Resource', 'AwsSolutions-IAM5[Resource::arn:aws:ssm:us-east-2:111122223333:parameter/mantle-gateway/*]'],
       ['MantleGateway-us-east-2/Gateway/Role/Resource', 'AwsSolutions-IAM5[Resource::arn:aws:kms:us-east-2:111122223333:key/*]'],
       ['MantleGateway-us-east-2/Gateway/Function', 'AwsSolutions-L1'],
+      ['MantleGateway-us-east-2/RevisionMarkerUpdater/Function', 'AwsSolutions-L1'],
     ]);
     for (const { reason } of found) expect(reason.length).toBeGreaterThan(80);
   });

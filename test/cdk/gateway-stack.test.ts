@@ -18,7 +18,7 @@ describe('gateway stacks', () => {
     ]);
     for (const region of ['us-east-1', 'us-east-2', 'eu-west-1']) {
       const template = gateway.template(region);
-      template.resourceCountIs('AWS::Lambda::Function', 2); // the gateway and the seeding custom resource
+      template.resourceCountIs('AWS::Lambda::Function', 3); // the gateway, the seeding custom resource, the revision marker updater
       template.resourceCountIs('AWS::Lambda::Url', 1);
       template.resourceCountIs('Custom::MantleGatewaySeedParameter', 7);
       template.hasOutput('FunctionUrl', {});
@@ -49,13 +49,14 @@ describe('gateway stacks', () => {
     });
 
     it('is configured through its environment, never with a Bedrock API key', async () => {
-      const template = (await buildTestGateway({ ssmPrefix: '/llm/gateway', configTtlSeconds: 60 })).template();
+      const template = (await buildTestGateway({ ssmPrefix: '/llm/gateway', configTtlSeconds: 60, configFullReadSeconds: 600 })).template();
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs22.x',
         Environment: {
           Variables: {
             GATEWAY_SSM_PREFIX: '/llm/gateway',
             GATEWAY_CONFIG_TTL_SECONDS: '60',
+            GATEWAY_CONFIG_FULL_READ_SECONDS: '600',
             GATEWAY_UPSTREAM_TIMEOUT_MS: '600000',
             POWERTOOLS_SERVICE_NAME: 'mantle-gateway',
             GATEWAY_STAGE: 'prod',
@@ -98,7 +99,7 @@ describe('gateway stacks', () => {
     it('logs to its own log group, kept for the configured retention', async () => {
       const template = (await buildTestGateway({ logRetentionDays: 90 })).template();
       const retained = Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 90 } }));
-      expect(retained).toHaveLength(2); // the gateway's and the seeder's
+      expect(retained).toHaveLength(3); // the gateway's, the seeder's and the revision marker updater's
       const logGroupId = retained.find((id) => id.startsWith('GatewayLogGroup'));
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs22.x',
@@ -133,7 +134,9 @@ describe('gateway stacks', () => {
     });
 
     it('grants nobody in iam mode: callers need their own lambda:InvokeFunctionUrl permission', async () => {
-      (await buildTestGateway({ authMode: 'iam' })).template().resourceCountIs('AWS::Lambda::Permission', 0);
+      const permissions = (await buildTestGateway({ authMode: 'iam' })).template().findResources('AWS::Lambda::Permission');
+      // The one permission is EventBridge's, on the revision marker updater (test/cdk/revision-marker.test.ts).
+      expect(Object.values(permissions).map((permission) => (permission as { Properties: { Principal: string } }).Properties.Principal)).toEqual(['events.amazonaws.com']);
     });
 
     it('has no CORS unless origins are configured', async () => {
