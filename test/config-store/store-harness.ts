@@ -6,7 +6,7 @@ import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { createSsmConfigSource, type SsmConfigSource, type SsmConfigSourceOptions } from '../../lambda/config-store/ssm-config-source.js';
 import type { ConfigSnapshot } from '../../lambda/core/config-source.js';
 import type { RouteTable } from '../../lambda/core/route-table.js';
-import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
+import { pointAwsSdkAt, startSsmServer, type SsmServer } from '../support/ssm-server.js';
 import { ManualClock, PREFIX, recordingLogger, type LogEntry } from './fixtures.js';
 
 /** Starts one SSM server for the file, points the SDK at it, and empties it before each test. */
@@ -14,10 +14,7 @@ export function useSsmServer(): () => SsmServer {
   let ssm: SsmServer | undefined;
   beforeAll(async () => {
     ssm = await startSsmServer();
-    process.env['AWS_ENDPOINT_URL_SSM'] = ssm.url;
-    process.env['AWS_REGION'] = 'us-east-1';
-    process.env['AWS_ACCESS_KEY_ID'] = 'AKIDEXAMPLE';
-    process.env['AWS_SECRET_ACCESS_KEY'] = 'test-secret-not-real';
+    pointAwsSdkAt(ssm);
   });
   afterAll(() => ssm?.close());
   beforeEach(() => {

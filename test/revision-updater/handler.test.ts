@@ -2,17 +2,14 @@
  * The updater the EventBridge rule invokes, run as Lambda would call it, against the loopback SSM server.
  */
 import type { ParameterStoreChangeEvent } from '../../lambda/revision-updater/handler.js';
-import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
+import { pointAwsSdkAt, startSsmServer, type SsmServer } from '../support/ssm-server.js';
 
 let ssm: SsmServer;
 let handler: (event: ParameterStoreChangeEvent) => Promise<{ marker: string; value: string }>;
 
 beforeAll(async () => {
   ssm = await startSsmServer();
-  process.env['AWS_ENDPOINT_URL_SSM'] = ssm.url;
-  process.env['AWS_REGION'] = 'us-east-1';
-  process.env['AWS_ACCESS_KEY_ID'] = 'AKIDEXAMPLE';
-  process.env['AWS_SECRET_ACCESS_KEY'] = 'test-secret-not-real';
+  pointAwsSdkAt(ssm);
   process.env['GATEWAY_REVISION_PARAMETER'] = '/mantle-gateway/revision';
   ({ handler } = await import('../../lambda/revision-updater/handler.js'));
 });

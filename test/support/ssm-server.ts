@@ -76,6 +76,14 @@ export interface SsmServer {
   close(): Promise<void>;
 }
 
+/** Points the AWS SDK of this process at the server, with a region and dummy credentials (never checked). */
+export function pointAwsSdkAt(server: Pick<SsmServer, 'url'>): void {
+  process.env['AWS_ENDPOINT_URL_SSM'] = server.url;
+  process.env['AWS_REGION'] = 'us-east-1';
+  process.env['AWS_ACCESS_KEY_ID'] = 'AKIDEXAMPLE';
+  process.env['AWS_SECRET_ACCESS_KEY'] = 'test-secret-not-real';
+}
+
 class SsmFault extends Error {
   constructor(
     readonly type: string,
