@@ -1,6 +1,7 @@
 /**
  * The updater the EventBridge rule invokes, run as Lambda would call it, against the loopback SSM server.
  */
+import { jest } from '@jest/globals';
 import type { ParameterStoreChangeEvent } from '../../lambda/revision-updater/handler.js';
 import { pointAwsSdkAt, startSsmServer, type SsmServer } from '../support/ssm-server.js';
 
@@ -23,6 +24,7 @@ const event = (name: string, operation = 'Update'): ParameterStoreChangeEvent =>
 
 describe('the revision marker updater', () => {
   it('writes a new marker value for each change, a String that any later value replaces', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     const first = await handler(event('/mantle-gateway/models/qwen3-32b'));
     const second = await handler(event('/mantle-gateway/providers/mantle-us-east-2', 'Delete'));
     expect(first.marker).toBe('/mantle-gateway/revision');
@@ -32,6 +34,8 @@ describe('the revision marker updater', () => {
       expect.objectContaining({ Name: '/mantle-gateway/revision', Overwrite: true, Type: 'String' }),
       expect.objectContaining({ Name: '/mantle-gateway/revision', Overwrite: true, Type: 'String' }),
     ]);
+    expect(JSON.parse(String(log.mock.calls[1]?.[0]))).toMatchObject({ changed: '/mantle-gateway/providers/mantle-us-east-2', operation: 'Delete', value: second.value });
+    log.mockRestore();
   });
 
   it('fails (so Lambda retries the event) when SSM refuses the write', async () => {
