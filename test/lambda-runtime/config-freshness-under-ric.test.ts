@@ -14,13 +14,15 @@ import { DEMO_CREDENTIALS } from '../../dev/demo-environment.js';
 import { startMantleSimulator, type MantleSimulator } from '../../dev/mantle-simulator/index.js';
 import { toParameters } from '../../lambda/config-store/parameter-layout.js';
 import { synthGatewayAsset } from '../cdk/synth-asset.js';
-import { CALLER_KEY } from '../support/e2e.js';
+import { generateApiKey } from '../../lambda/auth/api-key.js';
 import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
 import { runUnderRic, type LambdaUnderRic } from './run-under-ric.js';
 
 const PREFIX = '/mantle-gateway';
 const TTL_SECONDS = 1;
 const MODEL = `${PREFIX}/models/gpt-oss-120b`;
+/** A gateway API key with every model: the functions run in api_key mode. */
+const CALLER = generateApiKey();
 let outdir: string;
 let ssm: SsmServer;
 let instances: LambdaUnderRic[] = [];
@@ -37,6 +39,11 @@ beforeAll(async () => {
   }
   ssm = await startSsmServer();
   for (const [name, value] of toParameters(PREFIX, document)) ssm.put(name, value);
+  ssm.put(
+    `${PREFIX}/keys/${CALLER.keyId}`,
+    JSON.stringify({ id: CALLER.keyId, name: 'freshness-test', hash: CALLER.hash, grants: ['*'], created_at: '2026-11-01T00:00:00Z' }),
+    'SecureString',
+  );
   ssm.put(`${PREFIX}/revision`, 'seeded');
   const env = {
     AWS_ENDPOINT_URL_SSM: ssm.url,
@@ -45,6 +52,7 @@ beforeAll(async () => {
     AWS_SESSION_TOKEN: DEMO_CREDENTIALS.sessionToken!,
     GATEWAY_SSM_PREFIX: PREFIX,
     GATEWAY_CONFIG_TTL_SECONDS: String(TTL_SECONDS),
+    GATEWAY_AUTH_MODE: 'api_key',
   };
   instances = await Promise.all(['a', 'b'].map((name) => runUnderRic({ taskRoot: assetDir, region: 'us-east-2', functionName: `gateway-${name}`, env })));
 }, 120_000);
@@ -58,7 +66,7 @@ afterAll(async () => {
 
 /** The upstream model the simulators received for one chat completion through `instance`. */
 async function upstreamModelVia(instance: LambdaUnderRic): Promise<string> {
-  const client = new OpenAI({ baseURL: `${instance.url}/v1`, apiKey: CALLER_KEY, maxRetries: 0 });
+  const client = new OpenAI({ baseURL: `${instance.url}/v1`, apiKey: CALLER.key, maxRetries: 0 });
   const before = simulators.map((simulator) => simulator.requests.length);
   await client.chat.completions.create({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'which upstream?' }] });
   const received = simulators.flatMap((simulator, index) => simulator.requests.slice(before[index]));
