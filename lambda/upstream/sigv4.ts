@@ -1,5 +1,4 @@
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash, createHmac } from 'node:crypto';
 import type { UpstreamRequest } from './upstream-request.js';
 
 /** Resolves AWS credentials; `fromNodeProviderChain()` memoizes and refreshes them before they expire. */
@@ -13,12 +12,36 @@ export type CredentialProvider = () => Promise<{
 /** The SigV4 service name of Mantle (not `bedrock`, which signs bedrock-runtime). */
 export const MANTLE_SIGNING_SERVICE = 'bedrock-mantle';
 
+/** Headers SigV4 signers leave out (the AWS SDKs' list): proxies and HTTP clients may change them on the way. */
+const UNSIGNED_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'cache-control',
+  'connection',
+  'expect',
+  'from',
+  'keep-alive',
+  'max-forwards',
+  'pragma',
+  'referer',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'user-agent',
+  'x-amzn-trace-id',
+]);
+
+const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
 /**
- * Signs upstream requests with SigV4 for `bedrock-mantle`: a pure step but for the credential lookup.
- * One signer per region, reused, so signing keys stay cached across requests.
+ * Signs upstream requests with SigV4 for `bedrock-mantle` (docs.aws.amazon.com/IAM/latest/UserGuide/
+ * reference_sigv-create-signed-request.html): a pure step but for the credential lookup. Written on `node:crypto`
+ * rather than `@smithy/signature-v4`, which costs several times more per request (async hashing, request cloning;
+ * docs/adr/0001). The signing key is derived once per day, region, service and secret, then reused, so a request
+ * costs two SHA-256 hashes and one HMAC. The Mantle simulator verifies these signatures with `@smithy/signature-v4`.
  */
 export class MantleSigner {
-  private readonly signers = new Map<string, SignatureV4>();
+  private readonly keys = new Map<string, { readonly secret: string; readonly key: Buffer }>();
 
   constructor(
     private readonly credentials: CredentialProvider,
@@ -27,53 +50,105 @@ export class MantleSigner {
 
   /** Adds `authorization`, `x-amz-date`, `x-amz-content-sha256` and, with role credentials, `x-amz-security-token`. */
   async sign(request: UpstreamRequest, region: string): Promise<void> {
+    const credentials = await this.credentials();
+    const amzDate = amzDateOf(this.now());
+    const day = amzDate.slice(0, 8);
+    const headers = request.headers;
+    delete headers['authorization'];
+    delete headers['date'];
+    headers['x-amz-date'] = amzDate;
+    if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
+    const payloadHash = headers['x-amz-content-sha256'] ?? (request.body === undefined ? EMPTY_BODY_SHA256 : sha256Hex(request.body));
+    headers['x-amz-content-sha256'] = payloadHash;
     const { url } = request;
-    const signed = await this.signerFor(region).sign(
-      {
-        method: request.method,
-        protocol: url.protocol,
-        hostname: url.hostname,
-        ...(url.port ? { port: Number(url.port) } : {}),
-        path: url.pathname,
-        query: signableQuery(url.searchParams),
-        // The host is signed as the HTTP client will send it: with the port when it is not the default.
-        headers: { ...request.headers, host: url.host },
-        ...(request.body !== undefined ? { body: request.body } : {}),
-      },
-      { signingDate: this.now() },
-    );
-    for (const [name, value] of Object.entries(signed.headers)) {
-      const lower = name.toLowerCase();
-      if (lower !== 'host') request.headers[lower] = value;
-    }
+    // The host is signed as the HTTP client will send it: with the port when it is not the default.
+    const { names, canonical } = canonicalHeaders(headers, url.host);
+    const canonicalRequest = `${request.method}\n${canonicalPath(url.pathname)}\n${canonicalQuery(url.searchParams)}\n${canonical}\n${names}\n${payloadHash}`;
+    const scope = `${day}/${region}/${MANTLE_SIGNING_SERVICE}/aws4_request`;
+    const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+    const signature = createHmac('sha256', this.signingKey(credentials.secretAccessKey, day, region)).update(stringToSign).digest('hex');
+    headers['authorization'] = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${names}, Signature=${signature}`;
   }
 
-  private signerFor(region: string): SignatureV4 {
-    let signer = this.signers.get(region);
-    if (!signer) {
-      signer = new SignatureV4({
-        credentials: this.credentials,
-        region,
-        service: MANTLE_SIGNING_SERVICE,
-        sha256: Hash.bind(null, 'sha256'),
-      });
-      this.signers.set(region, signer);
-    }
-    return signer;
+  /** kDate, kRegion, kService, kSigning: the same for a whole day, so derived once (a new secret derives anew). */
+  private signingKey(secret: string, day: string, region: string): Buffer {
+    const cacheKey = `${day}/${region}`;
+    const cached = this.keys.get(cacheKey);
+    if (cached?.secret === secret) return cached.key;
+    const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data).digest();
+    const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), MANTLE_SIGNING_SERVICE), 'aws4_request');
+    // Yesterday's keys are of no more use.
+    for (const name of this.keys.keys()) if (!name.startsWith(day)) this.keys.delete(name);
+    this.keys.set(cacheKey, { secret, key });
+    return key;
   }
 }
 
-/**
- * The query as the signer wants it: decoded values, every value of a repeated key kept (`include[]=a&include[]=b`
- * is sent as is, so both pairs must be in the canonical query; the signer sorts them by key, then value).
- */
-function signableQuery(params: URLSearchParams): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [key, value] of params) {
-    const existing = query[key];
-    if (existing === undefined) query[key] = value;
-    else if (typeof existing === 'string') query[key] = [existing, value];
-    else existing.push(value);
+function sha256Hex(data: string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** `20261101T120000Z` */
+function amzDateOf(date: Date): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+}
+
+/** Sorted lower-case names with values trimmed and inner whitespace folded; `host` included. */
+function canonicalHeaders(headers: Readonly<Record<string, string>>, host: string): { names: string; canonical: string } {
+  const names = ['host'];
+  for (const name of Object.keys(headers)) {
+    if (name !== 'host' && !UNSIGNED_HEADERS.has(name) && !name.startsWith('proxy-') && !name.startsWith('sec-')) names.push(name);
   }
-  return query;
+  names.sort();
+  let canonical = '';
+  for (const name of names) canonical += `${name}:${name === 'host' ? host : foldValue(headers[name]!)}\n`;
+  return { names: names.join(';'), canonical };
+}
+
+function foldValue(value: string): string {
+  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
+}
+
+/** Segments of unreserved characters only, none a dot segment: such a path is its own canonical form. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9\-_~][A-Za-z0-9\-._~]*)+$/;
+
+/**
+ * The path as sent, `.` and `..` segments resolved, empty segments dropped, then URI-encoded once more (every
+ * AWS service but S3 signs the doubly encoded path).
+ */
+function canonicalPath(path: string): string {
+  if (PLAIN_PATH.test(path)) return path;
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const normalized = `${path.startsWith('/') ? '/' : ''}${segments.join('/')}${segments.length > 0 && path.endsWith('/') ? '/' : ''}`;
+  return escapeUri(normalized).replace(/%2F/g, '/');
+}
+
+/**
+ * Decoded pairs re-encoded (RFC 3986), sorted by key, then value; every value of a repeated key kept
+ * (`include[]=a&include[]=b` is sent as is, so both pairs must be in the canonical query).
+ */
+function canonicalQuery(params: URLSearchParams): string {
+  const byKey = new Map<string, string[]>();
+  for (const [key, value] of params) {
+    const encodedKey = escapeUri(key);
+    const pair = `${encodedKey}=${escapeUri(value)}`;
+    const pairs = byKey.get(encodedKey);
+    if (pairs) pairs.push(pair);
+    else byKey.set(encodedKey, [pair]);
+  }
+  if (byKey.size === 0) return '';
+  return [...byKey.keys()]
+    .sort()
+    .map((key) => byKey.get(key)!.sort().join('&'))
+    .join('&');
+}
+
+function escapeUri(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
 }

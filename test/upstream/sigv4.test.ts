@@ -1,4 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { MantleSigner } from '../../lambda/upstream/sigv4.js';
 import type { UpstreamRequest } from '../../lambda/upstream/upstream-request.js';
 
@@ -80,5 +82,62 @@ describe('MantleSigner', () => {
     const upstream = request();
     await signer.sign(upstream, 'eu-west-1');
     expect(upstream.headers['authorization']).toContain('/eu-west-1/bedrock-mantle/aws4_request');
+  });
+});
+
+/** The same request signed by @smithy/signature-v4 (what the AWS SDKs and the Mantle simulator use). */
+async function smithyAuthorization(upstream: UpstreamRequest, region: string): Promise<string> {
+  const signer = new SignatureV4({ credentials: CREDENTIALS, region, service: 'bedrock-mantle', sha256: Hash.bind(null, 'sha256') });
+  const { url } = upstream;
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    const existing = query[key];
+    query[key] = existing === undefined ? value : typeof existing === 'string' ? [existing, value] : [...existing, value];
+  }
+  const signed = await signer.sign(
+    {
+      method: upstream.method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname,
+      query,
+      headers: { ...upstream.headers, host: url.host },
+      ...(upstream.body !== undefined ? { body: upstream.body } : {}),
+    },
+    { signingDate: SIGNING_DATE },
+  );
+  return signed.headers['authorization']!;
+}
+
+describe('MantleSigner against @smithy/signature-v4', () => {
+  const signer = new MantleSigner(async () => CREDENTIALS, () => SIGNING_DATE);
+  const base = 'https://bedrock-mantle.us-east-2.api.aws';
+
+  it.each([
+    ['a plain POST', 'POST', '/v1/chat/completions', BODY],
+    ['a GET with a query of repeated and encoded keys', 'GET', `/openai/v1/responses/resp_x?include%5B%5D=b&stream=true&include%5B%5D=a%20b&q=it's`, undefined],
+    ['a path with reserved and encoded characters', 'DELETE', '/openai/v1/responses/a:b@c$d,e;f=g+h(i)*!/j%2Fk', undefined],
+    ['a path with dot and empty segments and a trailing slash', 'GET', '/v1//models/./x/../y/', undefined],
+    ['an empty path', 'GET', '/', undefined],
+    ['a non-ASCII body', 'POST', '/anthropic/v1/messages', '{"model":"m","messages":[{"role":"user","content":"Grüße, 你好"}]}'],
+  ])('signs %s as the AWS SDK signer does', async (_name, method, target, body) => {
+    const headers = { accept: 'text/event-stream', 'content-type': 'application/json', 'user-agent': 'mantle-gateway/0.1', 'x-custom': '  a   b \t c  ', 'sec-fetch-mode': 'cors' };
+    const upstream: UpstreamRequest = { method, url: new URL(`${base}${target}`), headers: { ...headers }, body };
+    const expected = await smithyAuthorization({ ...upstream, headers: { ...headers } }, 'us-east-2');
+    await signer.sign(upstream, 'us-east-2');
+    expect(upstream.headers['authorization']).toBe(expected);
+  });
+
+  it('derives a new signing key when the credentials change', async () => {
+    let secret = CREDENTIALS.secretAccessKey;
+    const rotating = new MantleSigner(async () => ({ ...CREDENTIALS, secretAccessKey: secret }), () => SIGNING_DATE);
+    const first = request();
+    await rotating.sign(first, 'us-east-2');
+    secret = 'another-secret';
+    const second = request();
+    await rotating.sign(second, 'us-east-2');
+    expect(second.headers['authorization']).not.toBe(first.headers['authorization']);
+    expect(first.headers['authorization']).toContain(`Signature=${EXPECTED_SIGNATURE}`);
   });
 });
