@@ -14,6 +14,7 @@ import { ALL_MODELS } from '../auth/grants.js';
 import type { AuthenticatedCaller, ModelGrants } from '../domain/caller.js';
 import { grantedModel, modelListFor } from './granted-models.js';
 import type { FetchFunction } from '../upstream/send-upstream.js';
+import { createNodeHttpFetch } from '../upstream/node-http-fetch.js';
 import { newRequestFacts } from '../domain/request-facts.js';
 import { endpointName, localInvocation, noteGatewayError, noteModel } from '../observe/request-facts-notes.js';
 import { AllRoutesFailedError } from '../attempts/all-routes-failed.js';
@@ -44,7 +45,7 @@ export interface GatewayOptions {
    * @default every caller anonymous with every model: for tests and the demo only
    */
   readonly authenticate?: Authenticate;
-  /** @default globalThis.fetch */
+  /** @default node:http(s) over keep-alive agents ({@link createNodeHttpFetch}) */
   readonly fetch?: FetchFunction;
   /**
    * Time allowed until Mantle's response headers. A non-streamed generation sends its headers only when done.
@@ -88,7 +89,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 function gatewayContext(options: GatewayOptions): Omit<ForwardContext, 'facts'> {
   const settings = { ...DEFAULT_RETRY_SETTINGS, ...options.retry };
   const authorize = options.authorize;
-  const fetchUpstream = options.fetch ?? ((input, init) => fetch(input, init));
+  const fetchUpstream = options.fetch ?? createNodeHttpFetch();
   const headersTimeoutMs = options.headersTimeoutMs ?? 600_000;
   const cooldown = new RouteCooldown(settings.cooldownMs);
   const attempt = { authorize, fetch: fetchUpstream, settings, firstByteTimeoutMs: headersTimeoutMs, cooldown, random: options.random ?? Math.random, now: () => performance.now() };
