@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { GatewayError, InvalidRequestError } from '../domain/errors.js';
 import { renderError } from '../core/render-error.js';
 import { surfaceOf, type Gateway, type Invocation } from '../core/index.js';
 import { asGatewayError, toInboundRequest } from './inbound-request.js';
 import { answerSocketLevelErrors } from './socket-errors.js';
+import { writeAnswer } from './write-answer.js';
 
 /** A function URL accepts at most 6 MB; the local server holds callers to the same limit. */
 export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -72,12 +71,7 @@ async function handle(gateway: Gateway, req: IncomingMessage, res: ServerRespons
     // The rest of the request (a body not read, a message not understood) cannot be trusted on this connection.
     res.setHeader('connection', 'close');
   }
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  if (!response.body) {
-    res.end();
-    return;
-  }
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
+  await writeAnswer(res, response);
 }
 
 /** Checks the request line and Host before reading the body, then hands a web Request to the gateway. */
