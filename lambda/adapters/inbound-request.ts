@@ -1,10 +1,11 @@
 import { GatewayError, InvalidRequestError } from '../domain/errors.js';
+import type { GatewayRequest } from '../core/gateway-request.js';
 
 /**
- * Builds the web-standard Request both adapters hand to the gateway, or throws a GatewayError the adapter renders
- * in the API envelope. `new Request()` throws a bare TypeError on what a hostile or broken client can send (the
- * methods CONNECT, TRACE and TRACK, a header value above U+00FF, an invalid URL); uncaught, that was an empty
- * reply from the local server and a bare 502 plus an invocation error from the function URL.
+ * Builds the request both adapters hand to the gateway, or throws a GatewayError the adapter renders in the API
+ * envelope. What a hostile or broken client can send and no web Request could hold (the methods CONNECT, TRACE
+ * and TRACK, a header value above U+00FF, an invalid URL) is answered here; unchecked, that was an empty reply from
+ * the local server and a bare 502 plus an invocation error from the function URL.
  */
 export interface InboundRequestParts {
   readonly method: string;
@@ -26,28 +27,36 @@ const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'TRACE', 'TRA
 /** RFC 9110 token: a method is one. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** The Fetch standard upper-cases these methods whatever their case; any other method keeps its case. */
+const NORMALIZED_METHODS: ReadonlySet<string> = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+const NO_BODY = new ArrayBuffer(0);
+
 /**
+ * The request the gateway sees: a plain {@link GatewayRequest} over the body already read whole, validated as a
+ * web `Request` would be (method, headers, URL) but without building one.
+ *
  * @throws GatewayError 405 for a method no endpoint takes (with `Allow`), 400 for a header or URL that cannot be
  * represented.
  */
-export function toInboundRequest(parts: InboundRequestParts): Request {
-  const { method } = parts;
-  if (!TOKEN.test(method) || FORBIDDEN_METHODS.has(method.toUpperCase())) throw unservedMethod(method);
+export function toInboundRequest(parts: InboundRequestParts): GatewayRequest {
+  const upper = parts.method.toUpperCase();
+  if (!TOKEN.test(parts.method) || FORBIDDEN_METHODS.has(upper)) throw unservedMethod(parts.method);
+  const method = NORMALIZED_METHODS.has(upper) ? upper : parts.method;
   const headers = new Headers();
   for (const [name, value] of parts.headers) {
     if (value !== undefined) appendHeader(headers, name, value);
   }
-  const hasBody = parts.body !== undefined && method !== 'GET' && method !== 'HEAD';
-  try {
-    return new Request(parts.url, {
-      method,
-      headers,
-      ...(hasBody ? { body: parts.body as unknown as BodyInit } : {}),
-      signal: parts.signal,
-    });
-  } catch {
-    throw new InvalidRequestError('The request target is not a valid URL path.', { code: 'invalid_path' });
-  }
+  if (!URL.canParse(parts.url)) throw new InvalidRequestError('The request target is not a valid URL path.', { code: 'invalid_path' });
+  const body = parts.body !== undefined && method !== 'GET' && method !== 'HEAD' ? parts.body : undefined;
+  return { method, url: parts.url, headers, signal: parts.signal, arrayBuffer: () => Promise.resolve(ownBuffer(body)) };
+}
+
+/** A fresh ArrayBuffer of exactly the body's bytes (a Buffer may be a view into a shared pool). */
+function ownBuffer(body: Uint8Array | string | undefined): ArrayBuffer {
+  if (body === undefined) return NO_BODY;
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { surfaceOf, type Gateway, type Invocation } from '../core/index.js';
+import { surfaceOf, type Gateway, type GatewayRequest, type Invocation } from '../core/index.js';
 import { renderError } from '../core/render-error.js';
 import { asGatewayError, toInboundRequest } from './inbound-request.js';
 import type { FunctionUrlEvent, HttpResponseStreamFactory, LambdaContextLike, StreamingHandler } from './lambda-runtime-types.js';
@@ -73,7 +73,7 @@ async function respond(gateway: Gateway, event: FunctionUrlEvent, signal: AbortS
   }
 }
 
-function toRequest(event: FunctionUrlEvent, signal: AbortSignal): Request {
+function toRequest(event: FunctionUrlEvent, signal: AbortSignal): GatewayRequest {
   const host = event.requestContext.domainName ?? event.headers?.['host'] ?? 'lambda-url.invalid';
   const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
   const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;

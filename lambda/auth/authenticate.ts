@@ -24,7 +24,7 @@ export const CALLER_AUTH_MODES: readonly CallerAuthMode[] = ['api_key', 'iam', '
  * @param documents the config snapshot's non-route documents (where deployed keys and principals live); sources
  *   that read elsewhere (a keys file) ignore them
  */
-export type Authenticate = (request: Request, invocation?: Invocation, documents?: DocumentsByKind) => AuthenticatedCaller | Promise<AuthenticatedCaller>;
+export type Authenticate = (request: { readonly headers: Headers }, invocation?: Invocation, documents?: DocumentsByKind) => AuthenticatedCaller | Promise<AuthenticatedCaller>;
 
 export interface AuthenticatorOptions {
   readonly mode: CallerAuthMode;

@@ -10,6 +10,7 @@ import { noteModel, noteUsage } from '../observe/request-facts-notes.js';
 import { admitStream } from '../watch/admit-stream.js';
 import type { InferenceOperation } from './endpoints.js';
 import type { ForwardContext } from './forward-context.js';
+import type { GatewayRequest } from './gateway-request.js';
 import { inferenceRequest } from './inference-request.js';
 import { readInferenceBody, type InferenceBody } from './read-request-body.js';
 import { requestedFeatures } from './request-features.js';
@@ -39,7 +40,7 @@ const ROUTE_FORMAT: Record<ApiStyle, StreamFormat> = {
 export async function forwardInference(
   operation: InferenceOperation,
   surface: ApiSurface,
-  request: Request,
+  request: GatewayRequest,
   table: RouteTable,
   grants: ModelGrants,
   context: ForwardContext,

@@ -4,6 +4,7 @@ import { renderError } from './render-error.js';
 import type { ApiSurface } from '../domain/api-surface.js';
 import type { ForwardContext } from './forward-context.js';
 import type { Invocation } from '../domain/invocation.js';
+import type { GatewayRequest } from './gateway-request.js';
 import { forwardInference } from './forward-inference.js';
 import { forwardStoredResponseOperation } from './stored-responses.js';
 import type { ConfigSource } from './config-source.js';
@@ -25,10 +26,10 @@ import { recordResponse } from '../observe/record-stage.js';
 import type { RequestRecordSink } from '../observe/request-record.js';
 
 /**
- * The whole gateway as one web-standard function; the Lambda adapter, the local server and tests all call it.
+ * The whole gateway as one transport-free function; the Lambda adapter, the local server and tests all call it.
  * Adapters pass what the transport knows ({@link Invocation}); a test may leave it out and gets a generated id.
  */
-export type Gateway = (request: Request, invocation?: Invocation) => Promise<Response>;
+export type Gateway = (request: GatewayRequest, invocation?: Invocation) => Promise<Response>;
 
 /** Where gateway-made server errors (5xx) are reported; caller mistakes (4xx) are not logged as errors. */
 export interface GatewayErrorLog {
@@ -99,7 +100,7 @@ function gatewayContext(options: GatewayOptions): Omit<ForwardContext, 'facts'> 
 
 const OPEN_LOCAL_CALLER: AuthenticatedCaller = { caller: { type: 'anonymous' }, grants: ALL_MODELS };
 
-async function handle(request: Request, context: ForwardContext, options: GatewayOptions, invocation: Invocation): Promise<Response> {
+async function handle(request: GatewayRequest, context: ForwardContext, options: GatewayOptions, invocation: Invocation): Promise<Response> {
   const url = new URL(request.url);
   let surface: ApiSurface = surfaceOf(url.pathname);
   try {
@@ -122,7 +123,7 @@ async function handle(request: Request, context: ForwardContext, options: Gatewa
 
 async function dispatch(
   match: EndpointMatch,
-  request: Request,
+  request: GatewayRequest,
   url: URL,
   table: RouteTable,
   grants: ModelGrants,

@@ -1,6 +1,7 @@
 import { InvalidRequestError } from '../domain/errors.js';
 import { INFERENCE_ENDPOINTS, type InferenceOperation } from './endpoints.js';
 import { scanTopLevelModel, type ModelFields } from './json-model-field.js';
+import type { GatewayRequest } from './gateway-request.js';
 
 /** An inference request body, read and checked once: the text as sent, its parsed form and where `model` is. */
 export interface InferenceBody {
@@ -25,7 +26,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  *
  * @throws InvalidRequestError (400) naming what is wrong; nothing has been sent upstream.
  */
-export async function readInferenceBody(request: Request, operation: InferenceOperation): Promise<InferenceBody> {
+export async function readInferenceBody(request: GatewayRequest, operation: InferenceOperation): Promise<InferenceBody> {
   const text = decodeUtf8(await request.arrayBuffer());
   const json = parseJsonObject(text);
   const modelFields = scanTopLevelModel(text);

@@ -6,6 +6,7 @@ import { buildUpstreamHeaders } from '../upstream/upstream-headers.js';
 import type { UpstreamRequest } from '../upstream/upstream-request.js';
 import type { EndpointMatch } from './endpoints.js';
 import type { ForwardContext } from './forward-context.js';
+import type { GatewayRequest } from './gateway-request.js';
 import type { RouteTable } from './route-table.js';
 import type { ModelGrants } from '../domain/caller.js';
 import { grantedResponsesUpstreams } from './granted-models.js';
@@ -18,7 +19,7 @@ import { grantedResponsesUpstreams } from './granted-models.js';
  */
 export async function forwardStoredResponseOperation(
   match: EndpointMatch,
-  request: Request,
+  request: GatewayRequest,
   url: URL,
   table: RouteTable,
   grants: ModelGrants,
@@ -50,7 +51,7 @@ export async function forwardStoredResponseOperation(
     );
 }
 
-function storedRequest(target: ResolvedRoute, request: Request, path: string): UpstreamRequest {
+function storedRequest(target: ResolvedRoute, request: GatewayRequest, path: string): UpstreamRequest {
   return {
     method: request.method,
     url: new URL(target.baseUrl + path),

@@ -35,7 +35,7 @@ describe('createFunctionUrlHandler', () => {
   it('turns the function URL event into the request the gateway sees', async () => {
     let seen: { url: string; method: string; body: string; headers: Record<string, string> } | undefined;
     const gateway: Gateway = async (request) => {
-      seen = { url: request.url, method: request.method, body: await request.text(), headers: Object.fromEntries(request.headers) };
+      seen = { url: request.url, method: request.method, body: new TextDecoder().decode(await request.arrayBuffer()), headers: Object.fromEntries(request.headers) };
       return new Response('ok');
     };
     await createFunctionUrlHandler(gateway, fakeHttpResponseStream)(

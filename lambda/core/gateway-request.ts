@@ -1,0 +1,16 @@
+/**
+ * What the gateway reads of a request. A web `Request` is one (tests pass `new Request(...)`); the adapters pass
+ * a plain object over the body they have already read whole, because constructing a `Request` (its URL, a body
+ * stream, a signal that follows the adapter's) cost more per request than the rest of the core (docs/adr/0001).
+ */
+export interface GatewayRequest {
+  /** Upper case for the methods the Fetch standard normalizes (GET, POST, DELETE, ...). */
+  readonly method: string;
+  /** Absolute URL: scheme, host and origin-form target. */
+  readonly url: string;
+  readonly headers: Headers;
+  /** Aborted when the caller leaves. */
+  readonly signal: AbortSignal;
+  /** The whole body (empty when there is none). */
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
