@@ -1,14 +1,13 @@
-import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { Writable } from 'node:stream';
 import { surfaceOf, type Gateway, type GatewayRequest, type Invocation } from '../core/index.js';
 import { renderError } from '../core/render-error.js';
 import { asGatewayError, toInboundRequest } from './inbound-request.js';
+import { pipeBody } from './pipe-body.js';
 import type { FunctionUrlEvent, HttpResponseStreamFactory, LambdaContextLike, StreamingHandler } from './lambda-runtime-types.js';
 
 /**
  * Adapts the gateway to a function URL in RESPONSE_STREAM mode: event to Request, Response to the runtime's
- * response stream. The body is piped with backpressure; a caller who disconnects aborts the upstream call (the
+ * response stream. The body is written as it arrives, with backpressure ({@link pipeBody}); a caller who disconnects aborts the upstream call (the
  * function itself keeps running until the handler returns, so it must notice).
  *
  * @param onInvocation called first on each invocation, with the Lambda context
@@ -42,7 +41,7 @@ export function createFunctionUrlHandler(
       return;
     }
     try {
-      await pipeline(Readable.fromWeb(response.body as NodeReadableStream), stream);
+      await pipeBody(response.body.getReader(), stream);
     } catch (error) {
       abort();
       // After the first byte the status is sent; a caller who left is not an error worth failing the invocation.

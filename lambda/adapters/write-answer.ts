@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { pipeBody } from './pipe-body.js';
 
 /**
  * A non-streamed answer up to this size is written whole: status, headers (with `content-length`) and body in one
@@ -10,7 +11,7 @@ export const WHOLE_ANSWER_MAX_BYTES = 64 * 1024;
  * Writes the gateway's answer to a node:http response. An event stream is never held: each chunk is written as it
  * arrives, waiting for `drain` when the socket is full (backpressure). A short non-streamed answer (JSON, already
  * complete upstream) is collected first, so it costs one write instead of a header write, a chunk and a
- * terminating chunk. A caller who leaves cancels the body, which ends the upstream call and the record.
+ * terminating chunk. A caller who leaves cancels the body ({@link pipeBody}), which ends the upstream call.
  *
  * @throws what the body stream throws (an upstream cut mid-answer); the caller destroys the response then.
  */
@@ -23,19 +24,10 @@ export async function writeAnswer(res: ServerResponse, response: Response): Prom
     return;
   }
   const reader = response.body.getReader();
-  const onClose = (): void => {
-    if (!res.writableFinished) reader.cancel().catch(() => undefined);
-  };
-  res.once('close', onClose);
-  try {
-    const held = headers['content-type']?.includes('text/event-stream') ? [] : await readWhole(reader);
-    if (held === 'whole') return;
-    res.writeHead(response.status, headers);
-    for (const chunk of held) res.write(chunk);
-    await pump(reader, res);
-  } finally {
-    res.off('close', onClose);
-  }
+  const held = headers['content-type']?.includes('text/event-stream') ? [] : await readWhole(reader);
+  if (held === 'whole') return;
+  res.writeHead(response.status, headers);
+  await pipeBody(reader, res, held);
 
   /** The body whole (then written with its length), or the chunks read before it passed the limit. */
   async function readWhole(source: ReadableStreamDefaultReader<Uint8Array>): Promise<Uint8Array[] | 'whole'> {
@@ -54,27 +46,4 @@ export async function writeAnswer(res: ServerResponse, response: Response): Prom
     }
     return chunks;
   }
-}
-
-async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, res: ServerResponse): Promise<void> {
-  for (;;) {
-    const next = await reader.read();
-    if (next.done || res.destroyed) {
-      res.end();
-      return;
-    }
-    if (!res.write(next.value)) await drained(res);
-  }
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
