@@ -3,10 +3,10 @@
  * `bedrock-mantle` in the provider's region (or with the provider's Bedrock API key), at the provider's endpoint.
  * The list says which models this account may call in that region; it says nothing about their surface.
  */
+import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { Provider } from '../lambda/config/types.js';
 import { createUpstreamAuthorizer, type UpstreamAuthorizer } from '../lambda/upstream/authorize.js';
-import { createSsmSecureStringReader } from '../lambda/upstream/bearer-token.js';
 import { MantleSigner } from '../lambda/upstream/sigv4.js';
 import type { UpstreamRequest } from '../lambda/upstream/upstream-request.js';
 import { CliError } from './cli-errors.js';
@@ -14,9 +14,12 @@ import { CliError } from './cli-errors.js';
 /** An admin command waits this long for Mantle's list before giving up. */
 const LIST_TIMEOUT_MS = 30_000;
 
-/** The authorizer the gateway itself uses, with the admin's default credential chain. */
+/**
+ * The authorizer the gateway itself uses, with the admin's default credential chain; SecureString keys are read
+ * through the AWS SDK (Powertools parameters), like the CLI's other SSM calls.
+ */
 export function adminAuthorizer(): UpstreamAuthorizer {
-  return createUpstreamAuthorizer(new MantleSigner(defaultProvider()), createSsmSecureStringReader());
+  return createUpstreamAuthorizer(new MantleSigner(defaultProvider()), (name) => getParameter(name, { decrypt: true }));
 }
 
 /** A provider for `models --region R [--endpoint URL]`: the role's SigV4, Mantle's regional host by default. */

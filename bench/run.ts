@@ -18,6 +18,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBenchEnvironment, type BenchEnvironment } from './environment.js';
 import { measureColdStart, type ColdStartResult } from './measure-cold-start.js';
+import { measureFirstRequest, type FirstRequestResult } from './measure-first-request.js';
 import { measureLatency, type LatencyResult } from './measure-latency.js';
 import { measureConcurrency, measureSaturation, type ConcurrencyResult, type SaturationResult } from './measure-load.js';
 import { measureBulk, measurePacing, type BulkResult, type PacingResult } from './measure-streaming.js';
@@ -70,9 +71,10 @@ interface Results {
   readonly saturation: { readonly direct: SaturationResult; readonly gateway: SaturationResult; readonly floor: SaturationResult };
   readonly rssAfterLoadMb: number;
   readonly coldStart: ColdStartResult;
+  readonly firstRequest: FirstRequestResult;
 }
 
-async function measureRequestPath(env: BenchEnvironment, sizes: Sizes, log: (line: string) => void): Promise<Omit<Results, 'mode' | 'node' | 'startedAt' | 'loadAverage' | 'cpus' | 'coldStart'>> {
+async function measureRequestPath(env: BenchEnvironment, sizes: Sizes, log: (line: string) => void): Promise<Omit<Results, 'mode' | 'node' | 'startedAt' | 'loadAverage' | 'cpus' | 'coldStart' | 'firstRequest'>> {
   log('overhead (sequential, keep-alive, legs interleaved)');
   const overhead = await measureLatency(env, { ...sizes.latency, stream: false });
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -100,7 +102,7 @@ async function measureRequestPath(env: BenchEnvironment, sizes: Sizes, log: (lin
 }
 
 function rows(results: Results): Row[] {
-  const { overhead, ttfb, pacing, bulk, concurrency, saturation, coldStart } = results;
+  const { overhead, ttfb, pacing, bulk, concurrency, saturation, coldStart, firstRequest } = results;
   const gw = overhead.added.gateway;
   const floorP50 = overhead.added.floor.p50Ms;
   const ratio = gw.p50Ms / floorP50;
@@ -131,6 +133,8 @@ function rows(results: Results): Row[] {
     row('cold start', 'module init (import - bare node, median)', ms(coldStart.initMs), { text: '<= 30 ms', met: coldStart.initMs <= 30 }),
     row('cold start', 'module init without --enable-source-maps', ms(coldStart.initWithoutSourceMapsMs)),
     row('cold start', 'bare node start-up (median)', ms(coldStart.bareNodeMs)),
+    row('cold start', 'first request on a new process (handler to last byte)', ms(firstRequest.firstRequestMs)),
+    row('cold start', 'second request, same process', ms(firstRequest.secondRequestMs)),
     row('cold start', 'AWS config files read at import', coldStart.awsFilesRead.length === 0 ? 'none' : coldStart.awsFilesRead.join(', '), { text: 'none', met: coldStart.awsFilesRead.length === 0 }),
   ];
 }
@@ -153,8 +157,10 @@ async function main(): Promise<void> {
   }
   log('cold start: cdk synth bundling, fresh node imports');
   const coldStart = await measureColdStart(sizes.initSamples);
+  log('cold start: the first request of fresh processes (SSM read, sign, call)');
+  const firstRequest = await measureFirstRequest(Math.max(3, Math.round(sizes.initSamples / 2)));
   const loadAverage: [number, number] = [loadAtStart, loadavg()[0] ?? 0];
-  const results: Results = { mode: values.smoke ? 'smoke' : 'full', node: process.version, startedAt, loadAverage, cpus: cpus().length, ...requestPath, coldStart };
+  const results: Results = { mode: values.smoke ? 'smoke' : 'full', node: process.version, startedAt, loadAverage, cpus: cpus().length, ...requestPath, coldStart, firstRequest };
   const table = rows(results);
   const machine = `${results.cpus} CPUs, load ${loadAverage.map((load) => load.toFixed(1)).join(' -> ')}`;
   process.stdout.write(`\nmantle-gateway bench (${results.mode}, node ${process.version}, ${machine}, ${startedAt})\n\n${formatTable(table)}\n`);

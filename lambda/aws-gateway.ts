@@ -3,7 +3,8 @@ import type { Authenticate } from './auth/authenticate.js';
 import { createGateway, type ConfigSource, type Gateway, type GatewayErrorLog } from './core/index.js';
 import type { RequestRecordSink } from './observe/request-record.js';
 import { createUpstreamAuthorizer } from './upstream/authorize.js';
-import { createSsmSecureStringReader } from './upstream/bearer-token.js';
+import { SsmClient } from './aws/ssm-client.js';
+import { createSsmSecureStringReader, type SecureStringSource } from './upstream/bearer-token.js';
 import { MantleSigner, type CredentialProvider } from './upstream/sigv4.js';
 import { resilienceFromEnvironment } from './resilience-environment.js';
 import type { RetrySettings } from './attempts/retry-settings.js';
@@ -17,6 +18,8 @@ export interface AwsGatewayOptions {
   readonly records?: RequestRecordSink;
   /** @default the AWS default credential chain (in Lambda, the function's role), created once */
   readonly credentials?: CredentialProvider;
+  /** Where SecureString bearer tokens (`ssm:/path`) are read. @default an SsmClient with these credentials */
+  readonly ssm?: SecureStringSource;
   /** @default GATEWAY_UPSTREAM_TIMEOUT_MS, else 600000 */
   readonly headersTimeoutMs?: number;
   /** @default from GATEWAY_RETRY_* and GATEWAY_ROUTE_COOLDOWN_SECONDS, else DEFAULT_RETRY_SETTINGS */
@@ -32,12 +35,14 @@ export interface AwsGatewayOptions {
  * it memoizes credentials and refreshes them before they expire, so requests do not pay for a lookup.
  */
 export function createAwsGateway(options: AwsGatewayOptions): Gateway {
-  const signer = new MantleSigner(options.credentials ?? defaultProvider());
+  const credentials = options.credentials ?? defaultProvider();
+  const signer = new MantleSigner(credentials);
+  const ssm = options.ssm ?? new SsmClient({ credentials });
   const timeoutFromEnv = Number(process.env['GATEWAY_UPSTREAM_TIMEOUT_MS']);
   const resilience = resilienceFromEnvironment();
   return createGateway({
     config: options.config,
-    authorize: createUpstreamAuthorizer(signer, createSsmSecureStringReader()),
+    authorize: createUpstreamAuthorizer(signer, createSsmSecureStringReader(ssm)),
     headersTimeoutMs: options.headersTimeoutMs ?? (timeoutFromEnv > 0 ? timeoutFromEnv : 600_000),
     retry: { ...resilience.retry, ...options.retry },
     ...(options.log ? { log: options.log } : {}),

@@ -2,11 +2,12 @@
  * The Lambda entry point: a function URL in RESPONSE_STREAM mode. Module scope builds the long-lived parts
  * once per execution environment (credential provider, signer, config store); nothing here does I/O at init.
  */
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { Context } from 'aws-lambda';
 import { createFunctionUrlHandler } from './adapters/lambda-adapter.js';
 import type { HttpResponseStreamFactory, StreamingHandler } from './adapters/lambda-runtime-types.js';
 import { createAwsGateway } from './aws-gateway.js';
+import { SsmClient } from './aws/ssm-client.js';
 import { deployedAuthMode } from './auth/deployed-auth-mode.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { createSnapshotCallerSource } from './auth/snapshot-callers.js';
@@ -18,11 +19,12 @@ const ttlSetting = process.env['GATEWAY_CONFIG_TTL_SECONDS'];
 const fullReadSetting = process.env['GATEWAY_CONFIG_FULL_READ_SECONDS'];
 
 /**
- * The route store's SSM client, with its defaults mode given: left to itself, the SDK client's constructor looks
- * for `defaults_mode` in the shared config files at once, a file read at import (Lambda has no such files, and
- * `legacy` is what the SDK picks when nothing says otherwise).
+ * One credential provider (in the bundle, the environment's role credentials: lambda/lambda-credentials.ts) for
+ * the upstream signer and the SSM client, and one SSM client (its own awsJson reader, not the AWS SDK's: ADR 0008)
+ * for the route store and the SecureString bearer tokens.
  */
-const ssm = new SSMProvider({ clientConfig: { defaultsMode: defaultsModeFrom(process.env['AWS_DEFAULTS_MODE']) } });
+const credentials = defaultProvider();
+const ssm = new SsmClient({ credentials });
 
 const prefix = process.env['GATEWAY_SSM_PREFIX'] ?? '/mantle-gateway';
 
@@ -42,6 +44,8 @@ const gateway = createAwsGateway({
   }),
   log: logger,
   records,
+  credentials,
+  ssm,
 });
 
 const streamingHandler: StreamingHandler = createFunctionUrlHandler(
@@ -54,8 +58,3 @@ const streamingHandler: StreamingHandler = createFunctionUrlHandler(
 );
 
 export const handler = awslambda.streamifyResponse(streamingHandler as Parameters<typeof awslambda.streamifyResponse>[0]);
-
-function defaultsModeFrom(setting: string | undefined): 'standard' | 'in-region' | 'cross-region' | 'mobile' | 'auto' | 'legacy' {
-  const modes = ['standard', 'in-region', 'cross-region', 'mobile', 'auto', 'legacy'] as const;
-  return modes.find((mode) => mode === setting?.toLowerCase()) ?? 'legacy';
-}

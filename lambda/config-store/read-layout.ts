@@ -3,9 +3,8 @@
  * the layout's sub-paths (`GetParametersByPath` per sub-path, all pages), each sub-path decrypted only if the
  * layout says it needs it. Nothing outside the layout is fetched.
  */
-import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { SsmReader } from '../aws/ssm-client.js';
 import { LAYOUT_PATHS, revisionParameterName, type LayoutPath } from './parameter-layout.js';
-import { innermostErrorName } from './store-log.js';
 
 export interface LayoutRead {
   /** Documents of the `route-table` kinds, by full parameter name (what `mergeLastKnownGood` takes). */
@@ -18,19 +17,12 @@ export interface LayoutRead {
  * The marker's value, or undefined when the parameter does not exist (a prefix written before markers existed,
  * or one an admin deleted): the store then reads everything on every check.
  */
-export async function readRevisionMarker(ssm: SSMProvider, prefix: string): Promise<string | undefined> {
-  try {
-    // forceFetch: the store is the cache (its own clock); Powertools' would answer from its copy on the wall clock.
-    const value = await ssm.get(revisionParameterName(prefix), { forceFetch: true, decrypt: false });
-    return typeof value === 'string' ? value : undefined;
-  } catch (error) {
-    if (innermostErrorName(error) === 'ParameterNotFound') return undefined;
-    throw error;
-  }
+export function readRevisionMarker(ssm: SsmReader, prefix: string): Promise<string | undefined> {
+  return ssm.getParameter(revisionParameterName(prefix), { decrypt: false });
 }
 
 /** Every document under the layout's sub-paths, read in parallel, each sub-path paged to the end. */
-export async function readLayout(ssm: SSMProvider, prefix: string, paths: readonly LayoutPath[] = LAYOUT_PATHS): Promise<LayoutRead> {
+export async function readLayout(ssm: SsmReader, prefix: string, paths: readonly LayoutPath[] = LAYOUT_PATHS): Promise<LayoutRead> {
   const read = await Promise.all(paths.map(async (path) => [path, await readSubPath(ssm, prefix, path)] as const));
   const routeParameters = new Map<string, string>();
   const documents = new Map<string, ReadonlyMap<string, string>>();
@@ -44,11 +36,7 @@ export async function readLayout(ssm: SSMProvider, prefix: string, paths: readon
   return { routeParameters, documents };
 }
 
-async function readSubPath(ssm: SSMProvider, prefix: string, path: LayoutPath): Promise<Map<string, string>> {
-  const values = await ssm.getMultiple(`${prefix}/${path.kind}`, { recursive: false, decrypt: path.decrypt, forceFetch: true });
-  const byId = new Map<string, string>();
-  for (const [id, value] of Object.entries(values ?? {})) {
-    if (typeof value === 'string') byId.set(id, value);
-  }
-  return byId;
+/** One level deep: the ids of the kind's documents, each with its value. */
+function readSubPath(ssm: SsmReader, prefix: string, path: LayoutPath): Promise<Map<string, string>> {
+  return ssm.getParametersByPath(`${prefix}/${path.kind}`, { recursive: false, decrypt: path.decrypt });
 }

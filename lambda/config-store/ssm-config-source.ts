@@ -19,7 +19,7 @@
  * - Lambda freezes: deadlines are measured in running time (`deadline.ts`), and a check still pending from
  *   before a freeze is abandoned, never logged, and replaced by a new one.
  */
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { SsmClient, type SsmReader } from '../aws/ssm-client.js';
 import { NO_DOCUMENTS, type ConfigSnapshot, type ConfigSource } from '../core/config-source.js';
 import { compileRouteTable, type RouteTable } from '../core/route-table.js';
 import { GatewayError } from '../domain/errors.js';
@@ -68,8 +68,11 @@ export interface SsmConfigSourceOptions {
    * @default 10000
    */
   readonly readTimeoutMs?: number;
-  /** @default a Powertools SSMProvider with the SDK's defaults (region, credentials, `AWS_ENDPOINT_URL_SSM`) */
-  readonly ssm?: SSMProvider;
+  /**
+   * @default the gateway's own SSM client (`lambda/aws/ssm-client.ts`) with the SDK's defaults: region, credential
+   * chain, `AWS_ENDPOINT_URL_SSM`, three attempts
+   */
+  readonly ssm?: SsmReader;
   /** Milliseconds since the epoch; injectable so tests control time. @default Date.now */
   readonly now?: () => number;
   /** Running time for deadlines; injectable so tests can simulate a freeze. @default performance.now */
@@ -120,7 +123,7 @@ class SsmConfigStore implements SsmConfigSource {
   private readonly coldStartBudgetMs: number;
   private readonly coldRetryMs: number;
   private readonly readTimeoutMs: number;
-  private readonly ssm: SSMProvider;
+  private readonly ssm: SsmReader;
   private readonly paths: readonly LayoutPath[];
   private readonly rejections: RejectionReporter;
   private readonly outage: OutageReporter;
@@ -152,7 +155,7 @@ class SsmConfigStore implements SsmConfigSource {
     this.coldStartBudgetMs = options.coldStartBudgetMs ?? 3000;
     this.coldRetryMs = options.coldRetryMs ?? 1000;
     this.readTimeoutMs = options.readTimeoutMs ?? 10_000;
-    this.ssm = options.ssm ?? new SSMProvider();
+    this.ssm = options.ssm ?? new SsmClient();
     this.paths = options.paths ?? LAYOUT_PATHS;
     this.rejections = new RejectionReporter(this.log);
     this.outage = new OutageReporter(this.log, this.prefix, this.now);

@@ -1,4 +1,3 @@
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import type { BearerTokenRef } from '../config/types.js';
 import { GatewayError } from '../domain/errors.js';
 
@@ -20,12 +19,26 @@ export async function resolveBearerToken(ref: BearerTokenRef, readSecureString: 
   return token;
 }
 
+/** The one call the reader makes: `GetParameter` with decryption (`lambda/aws/ssm-client.ts` in the gateway). */
+export interface SecureStringSource {
+  getParameter(name: string, options: { readonly decrypt: true }): Promise<string | undefined>;
+}
+
 /**
- * Reads SecureStrings through Powertools parameters (decrypted, cached for five minutes so a rotated key is
- * picked up without a redeploy). Its SSM client is created on first use. The import is static on purpose: the
- * route store loads the same module anyway, and a dynamic `import()` made esbuild keep every SSM command in the
- * Lambda bundle (about 97 KB; docs/adr, "lean Lambda bundle").
+ * Reads SecureStrings decrypted and keeps each for `maxAgeSeconds`, so a rotated key is picked up without a
+ * redeploy while requests do not each pay an SSM call. Concurrent first reads of one name share one call; a
+ * failed read is not kept. A parameter that does not exist reads as undefined (the provider's "not set" error).
  */
-export function createSsmSecureStringReader(maxAgeSeconds = 300): SecureStringReader {
-  return (name) => getParameter(name, { decrypt: true, maxAge: maxAgeSeconds });
+export function createSsmSecureStringReader(ssm: SecureStringSource, maxAgeSeconds = 300, now: () => number = Date.now): SecureStringReader {
+  const cache = new Map<string, { readonly value: Promise<string | undefined>; readonly until: number }>();
+  return (name) => {
+    const cached = cache.get(name);
+    if (cached && now() < cached.until) return cached.value;
+    const value = ssm.getParameter(name, { decrypt: true });
+    cache.set(name, { value, until: now() + maxAgeSeconds * 1000 });
+    value.catch(() => {
+      if (cache.get(name)?.value === value) cache.delete(name);
+    });
+    return value;
+  };
 }

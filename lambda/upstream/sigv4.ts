@@ -46,6 +46,8 @@ export class MantleSigner {
   constructor(
     private readonly credentials: CredentialProvider,
     private readonly now: () => Date = () => new Date(),
+    /** The SigV4 service name: the Lambda's own SSM client (`lambda/aws/`) signs with this class for `ssm`. @default 'bedrock-mantle' */
+    private readonly service: string = MANTLE_SIGNING_SERVICE,
   ) {}
 
   /** Adds `authorization`, `x-amz-date`, `x-amz-content-sha256` and, with role credentials, `x-amz-security-token`. */
@@ -64,7 +66,7 @@ export class MantleSigner {
     // The host is signed as the HTTP client will send it: with the port when it is not the default.
     const { names, canonical } = canonicalHeaders(headers, url.host);
     const canonicalRequest = `${request.method}\n${canonicalPath(url.pathname)}\n${canonicalQuery(url.searchParams)}\n${canonical}\n${names}\n${payloadHash}`;
-    const scope = `${day}/${region}/${MANTLE_SIGNING_SERVICE}/aws4_request`;
+    const scope = `${day}/${region}/${this.service}/aws4_request`;
     const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
     const signature = createHmac('sha256', this.signingKey(credentials.secretAccessKey, day, region)).update(stringToSign).digest('hex');
     headers['authorization'] = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${names}, Signature=${signature}`;
@@ -76,7 +78,7 @@ export class MantleSigner {
     const cached = this.keys.get(cacheKey);
     if (cached?.secret === secret) return cached.key;
     const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data).digest();
-    const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), MANTLE_SIGNING_SERVICE), 'aws4_request');
+    const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), this.service), 'aws4_request');
     // Yesterday's keys are of no more use.
     for (const name of this.keys.keys()) if (!name.startsWith(day)) this.keys.delete(name);
     this.keys.set(cacheKey, { secret, key });

@@ -3,7 +3,7 @@
  * with the routes, and an invalid current document is refused outright (never its last-known-good version),
  * logged once per bad value.
  */
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { SsmClient } from '../../lambda/aws/ssm-client.js';
 import { createAuthenticator } from '../../lambda/auth/authenticate.js';
 import { createSsmConfigSource, type SsmConfigSource } from '../../lambda/config-store/ssm-config-source.js';
 import { createGateway, type Gateway } from '../../lambda/core/index.js';
@@ -31,7 +31,7 @@ interface World {
 function world(mode: 'api_key' | 'iam' = 'api_key'): World {
   const clock = new ManualClock();
   const { logger, entries } = recordingLogger();
-  const store = createSsmConfigSource({ prefix: PREFIX, logger, now: clock.now, random: () => 0, ttlSeconds: 5, ssm: new SSMProvider({ clientConfig: { maxAttempts: 1 } }) });
+  const store = createSsmConfigSource({ prefix: PREFIX, logger, now: clock.now, random: () => 0, ttlSeconds: 5, ssm: new SsmClient({ maxAttempts: 1 }) });
   const gateway = createGateway({
     config: store,
     authorize: async () => undefined,

@@ -56,6 +56,16 @@ describe('the bundled gateway (local esbuild, no Docker)', () => {
     }
   });
 
+  it('reads SSM with its own awsJson client (lambda/aws/), without the AWS SDK\'s SSM client or its runtime', () => {
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code).toContain('AmazonSSM');
+    // The SDK client's endpoint rule set and its middleware stack: present whenever @aws-sdk/client-ssm is bundled.
+    for (const sdkRuntime of ['PartitionResult', 'retryMiddleware', 'deserializerMiddleware', 'endpointV2Middleware']) {
+      expect(code).not.toContain(sdkRuntime);
+    }
+    expect(code.length).toBeLessThan(200_000);
+  });
+
   it('keeps the SSM client to the commands the gateway sends', () => {
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
     expect(code).toContain('GetParametersByPath');

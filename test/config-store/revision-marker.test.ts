@@ -3,7 +3,7 @@
  * clock: one GetParameter per TTL however many models, a full paged read only when the marker changed (or the
  * safety net is due), bounded staleness after an idle period, and SSM trouble that never fails a request.
  */
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { SsmClient } from '../../lambda/aws/ssm-client.js';
 import { LAYOUT_PATHS, type LayoutPath } from '../../lambda/config-store/parameter-layout.js';
 import { createGateway } from '../../lambda/core/index.js';
 import type { SsmServer } from '../support/ssm-server.js';
@@ -274,7 +274,7 @@ describe('what the store reads (issue 7 item 9)', () => {
 
   it('reads the whole layout on every check while the prefix has no marker, and says so once', async () => {
     seed(ssm, { providers: [providerDocument('east')], models: [modelDocument('alpha')] });
-    const { passTime, table, logs } = storeHarness({ ttlSeconds: 5, ssm: new SSMProvider({ clientConfig: { maxAttempts: 1 } }) });
+    const { passTime, table, logs } = storeHarness({ ttlSeconds: 5, ssm: new SsmClient({ maxAttempts: 1 }) });
     await table();
     const before = ssm.requests.length;
     await passTime(5);

@@ -2,7 +2,7 @@
  * The SSM store under test: a loopback SSM server shared by a test file, and a store on a pinned clock with no
  * jitter, whose reads the tests count.
  */
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { SsmClient } from '../../lambda/aws/ssm-client.js';
 import { createSsmConfigSource, type SsmConfigSource, type SsmConfigSourceOptions } from '../../lambda/config-store/ssm-config-source.js';
 import type { ConfigSnapshot } from '../../lambda/core/config-source.js';
 import type { RouteTable } from '../../lambda/core/route-table.js';
@@ -39,7 +39,7 @@ export interface StoreHarness {
 }
 
 export interface StoreHarnessOptions extends Partial<Omit<SsmConfigSourceOptions, 'logger' | 'now' | 'prefix'>> {
-  /** Use Powertools' default SSMProvider (the SDK's retries) rather than one attempt per call. */
+  /** Use the store's default SSM client (three attempts, as the SDK's) rather than one attempt per call. */
   readonly defaultProvider?: boolean;
 }
 
@@ -55,7 +55,7 @@ export function storeHarness(options: StoreHarnessOptions = {}): StoreHarness {
     random: () => 0,
     coldStartBudgetMs: 200,
     // One attempt per call keeps outage tests quick; the default provider is exercised too.
-    ...(defaultProvider ? {} : { ssm: new SSMProvider({ clientConfig: { maxAttempts: 1 } }) }),
+    ...(defaultProvider ? {} : { ssm: new SsmClient({ maxAttempts: 1 }) }),
     ...storeOptions,
   });
   const served = async () => {
