@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { DEMO_CREDENTIALS } from '../dev/demo-environment.js';
+import { generateApiKey } from '../lambda/auth/api-key.js';
 import { startMantleSimulator } from '../dev/mantle-simulator/index.js';
 import { toParameters, type ConfigDocument } from '../lambda/config-store/parameter-layout.js';
 import { startSsmServer } from '../test/support/ssm-server.js';
@@ -35,7 +36,7 @@ const PREFIX = '/mantle-gateway';
  * Runs in each fresh process: stubs the `awslambda` global, imports the bundle, sends the request twice and
  * prints the timings as JSON. The response stream sends its prelude on the first write, like the runtime's.
  */
-function childScript(bundleUrl: string): string {
+function childScript(bundleUrl: string, callerKey: string): string {
   return `
 const { Writable } = await import('node:stream');
 globalThis.awslambda = { streamifyResponse: (handler) => handler, HttpResponseStream: { from: (stream, prelude) => {
@@ -48,7 +49,7 @@ const invoke = async (id) => {
   const chunks = [];
   const stream = new Writable({ write(chunk, _encoding, callback) { chunks.push(chunk); callback(); } });
   const finished = new Promise((resolve, reject) => { stream.on('finish', resolve); stream.on('error', reject); });
-  const event = { rawPath: '/v1/chat/completions', rawQueryString: '', headers: { 'content-type': 'application/json', host: 'bench.lambda-url.us-east-2.on.aws' },
+  const event = { rawPath: '/v1/chat/completions', rawQueryString: '', headers: { 'content-type': 'application/json', host: 'bench.lambda-url.us-east-2.on.aws', authorization: ${JSON.stringify(`Bearer ${callerKey}`)} },
     body, isBase64Encoded: false, requestContext: { domainName: 'bench.lambda-url.us-east-2.on.aws', requestId: id, http: { method: 'POST', path: '/v1/chat/completions', sourceIp: '127.0.0.1' } } };
   const begun = performance.now();
   await handler(event, stream, { awsRequestId: id, functionName: 'bench', getRemainingTimeInMillis: () => 900000 });
@@ -64,7 +65,8 @@ process.stdout.write('\\nFIRST-REQUEST ' + JSON.stringify({ importMs: imported -
 `;
 }
 
-export async function measureFirstRequest(samples: number): Promise<FirstRequestResult> {
+/** @param bundleFile an `index.mjs` to run instead of the one `cdk synth` bundles now (to compare two builds) */
+export async function measureFirstRequest(samples: number, bundleFile?: string): Promise<FirstRequestResult> {
   const outdir = mkdtempSync(join(tmpdir(), 'mantle-bench-first-'));
   const home = mkdtempSync(join(tmpdir(), 'mantle-bench-home-'));
   const simulator = await startMantleSimulator({ region: 'us-east-2', credentials: [DEMO_CREDENTIALS] });
@@ -74,9 +76,12 @@ export async function measureFirstRequest(samples: number): Promise<FirstRequest
     // Every provider to the one simulator: only the first request's route matters here.
     const providers = document.providers.map((provider) => ({ ...provider, endpoint: simulator.url }));
     for (const [name, value] of toParameters(PREFIX, { ...document, providers })) ssm.put(name, value);
+    // The function runs in api_key mode, as deployed by default: the first request also reads and checks its key.
+    const caller = generateApiKey();
+    ssm.put(`${PREFIX}/keys/${caller.keyId}`, JSON.stringify({ id: caller.keyId, name: 'bench', hash: caller.hash, grants: ['*'], created_at: '2026-11-01T00:00:00Z' }));
     ssm.put(`${PREFIX}/revision`, 'bench-1');
-    const assetDir = await synthGatewayAsset(outdir);
-    const script = childScript(pathToFileURL(join(assetDir, 'index.mjs')).href);
+    const bundle = bundleFile ?? join(await synthGatewayAsset(outdir), 'index.mjs');
+    const script = childScript(pathToFileURL(bundle).href, caller.key);
     const env = {
       PATH: process.env['PATH'] ?? '',
       HOME: home,
@@ -89,6 +94,7 @@ export async function measureFirstRequest(samples: number): Promise<FirstRequest
       AWS_LAMBDA_FUNCTION_NAME: 'mantle-gateway-bench',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
       GATEWAY_SSM_PREFIX: PREFIX,
+      GATEWAY_AUTH_MODE: 'api_key',
       POWERTOOLS_SERVICE_NAME: 'mantle-gateway',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       NODE_OPTIONS: '--enable-source-maps',
