@@ -7,17 +7,16 @@
  * `GATEWAY_LOG_FORMAT` (`pretty` or `compact`, local runs only), `POWERTOOLS_METRICS_DISABLED`.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { redactingReplacer } from './redact.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './metric-names.js';
-import { publishRequestMetrics } from './request-metrics.js';
+import { GatewayMetrics, RequestMetricsWriter } from './request-metrics.js';
 import type { RequestRecordSink } from './request-record.js';
 
 export { SERVICE_NAME };
 
 export interface Observability {
   readonly logger: Logger;
-  readonly metrics: Metrics;
+  readonly metrics: GatewayMetrics;
   /** Writes each request record to the logger and its metrics to the EMF output. */
   readonly records: RequestRecordSink;
 }
@@ -29,14 +28,17 @@ export function createObservability(env: Environment = process.env): Observabili
   const stage = stageOf(env);
   // `stage` on every line: the config-failure metric filter takes its dimension from it.
   const logger = new Logger({ serviceName: SERVICE_NAME, jsonReplacerFn: redactingReplacer, persistentKeys: { stage } });
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, defaultDimensions: { stage } });
+  const metrics = new GatewayMetrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, defaultDimensions: { stage } });
+  // Whether metrics are on is read once; the per-request lines bypass Powertools' store (request-metrics.ts).
+  const emf = metrics.emits ? new RequestMetricsWriter(METRICS_NAMESPACE, { service: SERVICE_NAME, stage }) : undefined;
   return {
     logger,
     metrics,
     records: {
       write(record, { model }) {
-        logger.info('request', { ...record });
-        publishRequestMetrics(metrics, record, model);
+        // The record as built, not a copy: Powertools copies its keys into the line anyway.
+        logger.info('request', record as unknown as Record<string, unknown>);
+        emf?.publish(record, model);
       },
     },
   };
