@@ -10,7 +10,7 @@ import {
   paginateGetParametersByPath,
   type ParameterType,
 } from '@aws-sdk/client-ssm';
-import { parseParameterName } from '../lambda/config-store/parameter-layout.js';
+import { DOCUMENT_KINDS, parseParameterName } from '../lambda/config-store/parameter-layout.js';
 
 export interface LiveParameter {
   readonly value: string;
@@ -23,16 +23,19 @@ export function createSsmClient(region: string | undefined): SSMClient {
 }
 
 /**
- * The provider and model parameters under the prefix, by full name, SecureStrings decrypted. Anything else
- * under the prefix (a SecureString API key, say) is none of the CLI's business and is left out.
+ * The provider and model parameters under the prefix, by full name, SecureStrings decrypted. Only their two
+ * sub-paths are read: everything else under the prefix (gateway API keys, a SecureString bearer token) is none of
+ * the route commands' business, and reading it would decrypt it, and fail on a key the admin may not use.
  */
 export async function readLiveParameters(client: SSMClient, prefix: string): Promise<Map<string, LiveParameter>> {
   const live = new Map<string, LiveParameter>();
-  const pages = paginateGetParametersByPath({ client }, { Path: prefix, Recursive: true, WithDecryption: true });
-  for await (const page of pages) {
-    for (const parameter of page.Parameters ?? []) {
-      if (!parameter.Name || parameter.Value === undefined || !parseParameterName(prefix, parameter.Name)) continue;
-      live.set(parameter.Name, { value: parameter.Value, type: parameter.Type ?? 'String' });
+  for (const kind of DOCUMENT_KINDS) {
+    const pages = paginateGetParametersByPath({ client }, { Path: `${prefix}/${kind}`, Recursive: false, WithDecryption: true });
+    for await (const page of pages) {
+      for (const parameter of page.Parameters ?? []) {
+        if (!parameter.Name || parameter.Value === undefined || !parseParameterName(prefix, parameter.Name)) continue;
+        live.set(parameter.Name, { value: parameter.Value, type: parameter.Type ?? 'String' });
+      }
     }
   }
   return live;

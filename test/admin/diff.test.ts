@@ -89,7 +89,7 @@ describe('mantle-gateway diff', () => {
     const file = await world.dir.writeEdited('edited.yaml', edit);
     const result = await run('diff', file, '--region', 'us-east-1');
     expect(result).toEqual({ code: 0, stdout: header(file) + expected, stderr: '' });
-    expect(world.ssm.requests.map((request) => request.operation)).toEqual(['GetParametersByPath']);
+    expect(world.ssm.requests.map((request) => request.operation)).toEqual(['GetParametersByPath', 'GetParametersByPath']); // providers, models: reads only
   });
 
   it('shows a parameter an admin broke by hand as changed', async () => {

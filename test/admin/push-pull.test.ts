@@ -151,6 +151,23 @@ describe('mantle-gateway push', () => {
 });
 
 describe('mantle-gateway pull', () => {
+  it('reads only the provider and model sub-paths: keys and other SecureStrings under the prefix are never fetched', async () => {
+    await pushExample();
+    world.ssm.put('/mantle-gateway/keys/0123456789abcdef', '{"hash":"sha256:canary-key-document"}', 'SecureString');
+    world.ssm.put('/mantle-gateway/other/bearer-token', 'canary-bearer-token', 'SecureString');
+    // An admin without kms:Decrypt on the key's KMS key: any read that would decrypt it is refused.
+    world.ssm.intercept((request) => (request.operation === 'GetParametersByPath' && !/\/(providers|models)$/.test(String(request.input['Path'])) ? 'access-denied' : undefined));
+    try {
+      const result = await run('pull', ...REGION);
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toContain('canary');
+    } finally {
+      world.ssm.intercept(undefined);
+    }
+    const paths = world.ssm.requests.filter((request) => request.operation === 'GetParametersByPath').map((request) => request.input['Path']);
+    expect(new Set(paths)).toEqual(new Set(['/mantle-gateway/providers', '/mantle-gateway/models']));
+  });
+
   it('gives back the example config unchanged, byte for byte, when pulled into the file it was pushed from', async () => {
     await pushExample();
     const file = world.dir.file('round-trip.yaml');
