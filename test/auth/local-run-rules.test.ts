@@ -7,7 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callerAuthFromEnvironment, isLoopback } from '../../lambda/auth/callers-from-environment.js';
-import { KeysFileError } from '../../lambda/auth/keys-file.js';
+import { createKeysFileSource, KeysFileError } from '../../lambda/auth/keys-file.js';
+import { createAuthenticator } from '../../lambda/auth/authenticate.js';
+import { stringify } from 'yaml';
+import { keyWithDocument } from './fixtures.js';
 
 const logger = { error: () => undefined };
 let dir: string;
@@ -45,6 +48,37 @@ describe('caller auth from the environment', () => {
     writeFileSync(file, 'keys: {}\nextra: 1\n');
     expect(() => callerAuthFromEnvironment({ env: { GATEWAY_KEYS_FILE: file }, host: '127.0.0.1', logger })).toThrow(KeysFileError);
     expect(() => callerAuthFromEnvironment({ env: { GATEWAY_KEYS_FILE: file, GATEWAY_SSM_PREFIX: '/p' }, host: '127.0.0.1', logger })).toThrow(/not both/);
+  });
+});
+
+describe('keys from the environment, required', () => {
+  it('with GATEWAY_SSM_PREFIX takes keys from the store\'s snapshot and refuses a request without one, on any host', async () => {
+    const auth = callerAuthFromEnvironment({ env: { GATEWAY_SSM_PREFIX: '/mantle-gateway' }, host: '0.0.0.0', logger });
+    expect(auth.description).toBe('API keys from SSM /mantle-gateway');
+    await expect(Promise.resolve(auth.authenticate(new Request('http://x/v1/models'), undefined, new Map()))).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('refuses every key once the keys file no longer parses, and serves again when it is fixed', async () => {
+    const { key, document } = keyWithDocument();
+    const file = join(dir, 'reloaded.yaml');
+    writeFileSync(file, stringify({ keys: [document] }));
+    let now = 0;
+    const logged: string[] = [];
+    const source = createKeysFileSource({ path: file, logger: { error: (message) => void logged.push(message) }, now: () => now });
+    const authenticate = createAuthenticator({ mode: 'api_key', callers: source });
+    const status = async () =>
+      Promise.resolve(authenticate(new Request('http://x/', { headers: { 'x-api-key': key.key } }))).then(
+        () => 200,
+        (error: { status: number }) => error.status,
+      );
+    expect(await status()).toBe(200);
+    writeFileSync(file, 'keys: [unclosed\n');
+    now += 1000;
+    expect(await status()).toBe(401);
+    expect(logged).toEqual(['Keys file unusable; refusing every key until it is fixed']);
+    writeFileSync(file, stringify({ keys: [document] }));
+    now += 1000;
+    expect(await status()).toBe(200);
   });
 });
 
