@@ -1,8 +1,9 @@
 import type { Writable } from 'node:stream';
+import { isChunkSource, type Answer } from '../domain/answer.js';
 import { surfaceOf, type Gateway, type GatewayRequest, type Invocation } from '../core/index.js';
 import { renderError } from '../core/render-error.js';
 import { asGatewayError, toInboundRequest } from './inbound-request.js';
-import { pipeBody } from './pipe-body.js';
+import { endWith, pipeBody } from './pipe-body.js';
 import type { FunctionUrlEvent, HttpResponseStreamFactory, LambdaContextLike, StreamingHandler } from './lambda-runtime-types.js';
 
 /**
@@ -30,18 +31,13 @@ export function createFunctionUrlHandler(
     responseStream.once('error', abort);
     const invocation = toInvocation(event, context, receivedAt);
     const response = await respond(gateway, event, controller.signal, invocation);
-    const stream = httpResponseStream.from(responseStream, {
-      statusCode: response.status,
-      headers: Object.fromEntries(response.headers),
-    });
+    const stream = httpResponseStream.from(responseStream, { statusCode: response.status, headers: response.headers });
     // The runtime sends the prelude (status, headers) on the first write(); end() alone would drop it.
     stream.write('');
-    if (!response.body) {
-      stream.end();
-      return;
-    }
+    const body = response.body;
+    if (!isChunkSource(body)) return endWith(stream, body);
     try {
-      await pipeBody(response.body.getReader(), stream);
+      await pipeBody(body, stream);
     } catch (error) {
       abort();
       // After the first byte the status is sent; a caller who left is not an error worth failing the invocation.
@@ -64,7 +60,7 @@ function toInvocation(event: FunctionUrlEvent, context: LambdaContextLike, recei
  * The gateway's answer, or an API-shaped error when the event holds what no Request can (a TRACE method, a header
  * no HTTP message can carry): the prelude must be written in every case, or the function URL answers a bare 502.
  */
-async function respond(gateway: Gateway, event: FunctionUrlEvent, signal: AbortSignal, invocation: Invocation): Promise<Response> {
+async function respond(gateway: Gateway, event: FunctionUrlEvent, signal: AbortSignal, invocation: Invocation): Promise<Answer> {
   try {
     return await gateway(toRequest(event, signal), invocation);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Answer } from '../domain/answer.js';
 import { GatewayError, InvalidRequestError } from '../domain/errors.js';
 import { renderError } from '../core/render-error.js';
 import { surfaceOf, type Gateway, type Invocation } from '../core/index.js';
@@ -63,7 +64,7 @@ export function createNodeListener(gateway: Gateway): (req: IncomingMessage, res
 async function handle(gateway: Gateway, req: IncomingMessage, res: ServerResponse, signal: AbortSignal, receivedAt: number): Promise<void> {
   const target = req.url ?? '/';
   const invocation: Invocation = { requestId: randomUUID(), receivedAt, reportsDisconnect: true };
-  let response: Response;
+  let response: Answer;
   try {
     response = await respond(gateway, req, signal, invocation);
   } catch (error) {
@@ -75,7 +76,7 @@ async function handle(gateway: Gateway, req: IncomingMessage, res: ServerRespons
 }
 
 /** Checks the request line and Host before reading the body, then hands a web Request to the gateway. */
-async function respond(gateway: Gateway, req: IncomingMessage, signal: AbortSignal, invocation: Invocation): Promise<Response> {
+async function respond(gateway: Gateway, req: IncomingMessage, signal: AbortSignal, invocation: Invocation): Promise<Answer> {
   const target = req.url ?? '/';
   // Absolute-form is for proxies and asterisk-form for server-wide OPTIONS; the gateway serves paths only.
   if (!target.startsWith('/')) throw new InvalidRequestError('The request target must be a path (origin-form, starting with /).', { code: 'invalid_path' });

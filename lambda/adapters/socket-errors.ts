@@ -51,10 +51,9 @@ function parserError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): Gat
 /** Writes a whole HTTP/1.1 response by hand: there is no ServerResponse for these sockets. */
 function writeError(socket: Duplex, error: GatewayError, surface: ApiSurface = 'openai'): void {
   const response = renderError(error, surface);
-  void response.text().then((body) => {
-    const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`];
-    for (const [name, value] of response.headers) head.push(`${name}: ${value}`);
-    head.push(`content-length: ${Buffer.byteLength(body)}`, 'connection: close');
-    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
-  });
+  const body = typeof response.body === 'string' ? response.body : '';
+  const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`];
+  for (const [name, value] of Object.entries(response.headers)) head.push(`${name}: ${value}`);
+  head.push(`content-length: ${Buffer.byteLength(body)}`, 'connection: close');
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { isChunkSource, type Answer, type ChunkSource } from '../domain/answer.js';
 import { pipeBody } from './pipe-body.js';
 
 /**
@@ -15,35 +16,31 @@ export const WHOLE_ANSWER_MAX_BYTES = 64 * 1024;
  *
  * @throws what the body stream throws (an upstream cut mid-answer); the caller destroys the response then.
  */
-export async function writeAnswer(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => (headers[name] = value));
-  if (!response.body) {
-    res.writeHead(response.status, headers);
-    res.end();
+export async function writeAnswer(res: ServerResponse, response: Answer): Promise<void> {
+  const { status, headers, body } = response;
+  if (!isChunkSource(body)) {
+    if (body === undefined) res.writeHead(status, headers).end();
+    else res.writeHead(status, { ...headers, 'content-length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) }).end(body);
     return;
   }
-  const reader = response.body.getReader();
-  const held = headers['content-type']?.includes('text/event-stream') ? [] : await readWhole(reader);
-  if (held === 'whole') return;
-  res.writeHead(response.status, headers);
-  await pipeBody(reader, res, held);
-
-  /** The body whole (then written with its length), or the chunks read before it passed the limit. */
-  async function readWhole(source: ReadableStreamDefaultReader<Uint8Array>): Promise<Uint8Array[] | 'whole'> {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    while (size <= WHOLE_ANSWER_MAX_BYTES) {
-      const next = await source.read();
-      if (next.done) {
-        headers['content-length'] = String(size);
-        res.writeHead(response.status, headers);
-        res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-        return 'whole';
-      }
-      chunks.push(next.value);
-      size += next.value.byteLength;
-    }
-    return chunks;
+  const held = headers['content-type']?.includes('text/event-stream') ? [] : await readWhole(body);
+  if (!Array.isArray(held)) {
+    res.writeHead(status, { ...headers, 'content-length': String(held.byteLength) }).end(held);
+    return;
   }
+  res.writeHead(status, headers);
+  await pipeBody(body, res, held);
+}
+
+/** The body whole (then written with its length), or the chunks read before it passed the limit. */
+async function readWhole(source: ChunkSource): Promise<Uint8Array | Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size <= WHOLE_ANSWER_MAX_BYTES) {
+    const chunk = await source.read();
+    if (chunk === undefined) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    chunks.push(chunk);
+    size += chunk.byteLength;
+  }
+  return chunks;
 }

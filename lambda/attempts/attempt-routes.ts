@@ -1,3 +1,4 @@
+import { discardBody, type Answer } from '../domain/answer.js';
 import type { ErrorType, RequestFacts } from '../domain/request-facts.js';
 import { observedFetch } from '../observe/observed-fetch.js';
 import type { ApiSurface } from '../domain/api-surface.js';
@@ -16,7 +17,7 @@ export const EXIT_MARGIN_MS = 1_000;
 
 /** What the watch stage says about a 2xx answer before it reaches the caller. */
 export type Admission =
-  | { readonly ok: true; readonly response: Response }
+  | { readonly ok: true; readonly response: Answer }
   | { readonly ok: false; readonly failure: ErrorType; readonly message: string };
 
 /**
@@ -25,7 +26,7 @@ export type Admission =
  * deadline on the `now()` clock; `abort` aborts the upstream call. The attempt stage imports no watch code: the
  * gateway passes the watch stage's admission in.
  */
-export type Admit = (response: Response, route: ResolvedRoute, deadline: number, abort: AbortController) => Promise<Admission>;
+export type Admit = (response: Answer, route: ResolvedRoute, deadline: number, abort: AbortController) => Promise<Admission>;
 
 /** Per gateway: how to send, and the environment's memory of failing routes. */
 export interface AttemptContext {
@@ -66,7 +67,7 @@ export interface AttemptPlan {
 
 interface Outcome {
   readonly verdict: Verdict;
-  readonly response?: Response;
+  readonly response?: Answer;
   readonly failure?: ErrorType;
 }
 
@@ -78,11 +79,11 @@ interface Outcome {
  * @throws GatewayError summarizing the attempts when every route failed (see {@link allRoutesFailed}).
  * @throws ClientClosedRequestError when the caller left meanwhile.
  */
-export async function attemptRoutes(plan: AttemptPlan, context: AttemptContext): Promise<Response> {
+export async function attemptRoutes(plan: AttemptPlan, context: AttemptContext): Promise<Answer> {
   const { settings, now, cooldown } = context;
   const budgetEnd = now() + settings.budgetMs;
   const failures: ErrorType[] = [];
-  let passOn: Response | undefined;
+  let passOn: Answer | undefined;
   const routes = plan.affinity ? plan.routes : skipCooling(plan.routes, cooldown, now());
   plan.facts.fallback = routes[0] !== plan.routes[0];
   outer: for (const [index, route] of routes.entries()) {
@@ -101,11 +102,11 @@ export async function attemptRoutes(plan: AttemptPlan, context: AttemptContext):
           cooldown.clear(route);
           plan.onServed?.(route);
         }
-        await passOn?.body?.cancel();
+        discardBody(passOn);
         return outcome.response!;
       }
       if (outcome.verdict === 'next_route') {
-        await passOn?.body?.cancel();
+        discardBody(passOn);
         passOn = outcome.response;
         continue outer;
       }
@@ -114,7 +115,7 @@ export async function attemptRoutes(plan: AttemptPlan, context: AttemptContext):
     }
   }
   if (failures.length === 0 && passOn) return passOn;
-  await passOn?.body?.cancel();
+  discardBody(passOn);
   throw allRoutesFailed(plan.routes[0]!.modelId, plan.facts.attempts, failures.length > 0 ? failures : ['upstream_timeout']);
 }
 
@@ -125,7 +126,7 @@ async function attemptOnce(plan: AttemptPlan, context: AttemptContext, route: Re
   const started = context.now();
   // The record stage's view of each call: {region, status or error, ms}, Mantle's request id, quota headers.
   const fetch = observedFetch(context.fetch, plan.facts, route, plan.clientSignal);
-  let response: Response;
+  let response: Answer;
   try {
     response = await sendUpstream(request, { fetch, clientSignal: plan.clientSignal, headersTimeoutMs: timeoutMs, controller });
   } catch (error) {
@@ -133,7 +134,7 @@ async function attemptOnce(plan: AttemptPlan, context: AttemptContext, route: Re
   }
   const verdict = verdictForStatus(response.status);
   if (verdict === 'retry') {
-    await response.body?.cancel();
+    discardBody(response);
     return { verdict, failure: failureForStatus(response.status) };
   }
   if (verdict !== 'success' || !plan.admit) return { verdict, response };

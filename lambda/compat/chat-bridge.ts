@@ -3,6 +3,7 @@
  * turned back into Chat's shape (a `chat.completion`, or a `chat.completion.chunk` stream). Mantle's error
  * answers are already in the OpenAI envelope Chat callers read, so they pass through with their status.
  */
+import { isChunkSource, readText, type Answer, type AnswerHeaders } from '../domain/answer.js';
 import { chatToResponses } from './chat-to-responses.js';
 import { chatCompletionFromResponse, isRecord } from './responses-to-chat.js';
 import { chatStreamFromResponses } from './responses-stream-to-chat.js';
@@ -10,7 +11,7 @@ import { chatStreamFromResponses } from './responses-stream-to-chat.js';
 export interface BridgeExchange {
   readonly body: string;
   readonly upstreamSuffix: '/responses';
-  readonly translateAnswer: (response: Response, hooks?: AnswerHooks) => Promise<Response>;
+  readonly translateAnswer: (response: Answer, hooks?: AnswerHooks) => Promise<Answer>;
 }
 
 /** What the gateway may want to learn from a translated answer that the caller's shape may not show. */
@@ -26,20 +27,21 @@ export function bridgeChatToResponses(chat: Readonly<Record<string, unknown>>): 
     body: JSON.stringify(body),
     upstreamSuffix: '/responses',
     translateAnswer: async (response, hooks) => {
-      if (response.status !== 200 || response.body === null) return response;
-      if (stream && isEventStream(response)) {
-        return new Response(response.body.pipeThrough(chatStreamFromResponses({ includeUsage, ...(hooks?.onUsage ? { onUsage: hooks.onUsage } : {}) })), {
+      if (response.status !== 200 || response.body === undefined) return response;
+      if (stream && isEventStream(response) && isChunkSource(response.body)) {
+        return {
           status: 200,
           headers: headersFrom(response, 'text/event-stream; charset=utf-8'),
-        });
+          body: chatStreamFromResponses(response.body, { includeUsage, ...(hooks?.onUsage ? { onUsage: hooks.onUsage } : {}) }),
+        };
       }
       return completionAnswer(response);
     },
   };
 }
 
-async function completionAnswer(response: Response): Promise<Response> {
-  const text = await response.text();
+async function completionAnswer(response: Answer): Promise<Answer> {
+  const text = await readText(response.body);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -54,23 +56,22 @@ async function completionAnswer(response: Response): Promise<Response> {
     const message = typeof error['message'] === 'string' ? error['message'] : 'The model failed to complete the response.';
     return chatError(502, message, typeof error['code'] === 'string' ? error['code'] : 'server_error', response);
   }
-  return new Response(JSON.stringify(chatCompletionFromResponse(parsed)), { status: 200, headers: headersFrom(response, 'application/json') });
+  return { status: 200, headers: headersFrom(response, 'application/json'), body: JSON.stringify(chatCompletionFromResponse(parsed)) };
 }
 
-function chatError(status: number, message: string, code: string, response: Response): Response {
+function chatError(status: number, message: string, code: string, response: Answer): Answer {
   const body = { error: { message, type: 'server_error', param: null, code } };
-  return new Response(JSON.stringify(body), { status, headers: headersFrom(response, 'application/json') });
+  return { status, headers: headersFrom(response, 'application/json'), body: JSON.stringify(body) };
 }
 
-function isEventStream(response: Response): boolean {
-  return (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+function isEventStream(response: Answer): boolean {
+  return (response.headers['content-type'] ?? '').startsWith('text/event-stream');
 }
 
 /** Mantle's request ids stay; the content type is the translation's. */
-function headersFrom(response: Response, contentType: string): Headers {
-  const headers = new Headers(response.headers);
-  headers.set('content-type', contentType);
-  headers.delete('content-length');
-  if (contentType.startsWith('text/event-stream')) headers.set('cache-control', 'no-cache');
+function headersFrom(response: Answer, contentType: string): AnswerHeaders {
+  const headers: AnswerHeaders = { ...response.headers, 'content-type': contentType };
+  delete headers['content-length'];
+  if (contentType.startsWith('text/event-stream')) headers['cache-control'] = 'no-cache';
   return headers;
 }

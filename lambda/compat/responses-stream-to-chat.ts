@@ -9,6 +9,7 @@
  * `data: [DONE]`. A failure (`response.failed`, an `error` event, or a stream that ends without a final event)
  * becomes Chat's in-band error, `data: {"error": {...}}`, then `data: [DONE]`.
  */
+import type { ChunkSource } from '../domain/answer.js';
 import { chatUsage, finishReason, isRecord } from './responses-to-chat.js';
 
 type Obj = Record<string, unknown>;
@@ -24,25 +25,37 @@ export interface ChatStreamOptions {
 }
 
 /**
+ * The translated stream over a Responses event stream: each read translates the next upstream chunk, reading on
+ * while a chunk completes no event (a partial line), and the end adds the closing chunks.
+ *
  * @example
- * const chat = upstream.body.pipeThrough(chatStreamFromResponses({ includeUsage: true }));
+ * const chat = chatStreamFromResponses(upstream.body, { includeUsage: true });
  */
-export function chatStreamFromResponses(options: ChatStreamOptions): TransformStream<Uint8Array, Uint8Array> {
+export function chatStreamFromResponses(source: ChunkSource, options: ChatStreamOptions): ChunkSource {
   const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
   const translator = new ChatChunkTranslator(options);
   const parser = new SseParser();
-  return new TransformStream({
-    transform(bytes, controller) {
-      const out = parser.push(decoder.decode(bytes, { stream: true })).map((data) => translator.onEvent(data)).join('');
-      if (out !== '') controller.enqueue(encoder.encode(out));
+  let ended = false;
+  return {
+    async read() {
+      while (!ended) {
+        const bytes = await source.read();
+        let out: string;
+        if (bytes === undefined) {
+          ended = true;
+          out = parser.push(`${decoder.decode()}\n\n`).map((data) => translator.onEvent(data)).join('') + translator.onEnd();
+        } else {
+          out = parser.push(decoder.decode(bytes, { stream: true })).map((data) => translator.onEvent(data)).join('');
+        }
+        if (out !== '') return Buffer.from(out);
+      }
+      return undefined;
     },
-    flush(controller) {
-      const rest = parser.push(`${decoder.decode()}\n\n`).map((data) => translator.onEvent(data)).join('');
-      const out = rest + translator.onEnd();
-      if (out !== '') controller.enqueue(encoder.encode(out));
+    cancel() {
+      ended = true;
+      source.cancel();
     },
-  });
+  };
 }
 
 /** Splits SSE text into the `data` of each event; keeps only the unfinished line between calls. */

@@ -3,6 +3,7 @@
  * (if any) applies, and returns the body to send and how to present the answer. Each translation lives in its own
  * module and is pure; this file only picks. Nothing here does I/O.
  */
+import type { Answer } from '../domain/answer.js';
 import type { Route } from '../config/types.js';
 import { bridgeChatToResponses, type AnswerHooks } from './chat-bridge.js';
 import { translateThinking } from './thinking.js';
@@ -16,7 +17,7 @@ export interface RouteExchange {
   /** Replaces the path suffix under the route's base URL (`/responses` for a bridged Chat call). */
   readonly upstreamSuffix?: string;
   /** Turns Mantle's answer into the caller's API; absent when it passes through unchanged. */
-  readonly translateAnswer?: (response: Response, hooks?: AnswerHooks) => Response | Promise<Response>;
+  readonly translateAnswer?: (response: Answer, hooks?: AnswerHooks) => Answer | Promise<Answer>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { attemptRoutes } from '../attempts/attempt-routes.js';
+import type { Answer } from '../domain/answer.js';
 import { orderRoutes } from '../attempts/route-order.js';
 import { routeExchange, type RouteExchange } from '../compat/route-compatibility.js';
 import type { ApiSurface } from '../domain/api-surface.js';
@@ -45,7 +46,7 @@ export async function forwardInference(
   grants: ModelGrants,
   context: ForwardContext,
   invocation: Invocation,
-): Promise<Response> {
+): Promise<Answer> {
   const body = await readInferenceBody(request, operation);
   const { facts } = context;
   noteModel(facts, body.model, table.models.has(body.model));

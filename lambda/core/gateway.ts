@@ -1,3 +1,4 @@
+import { jsonAnswer, type Answer } from '../domain/answer.js';
 import { GatewayError } from '../domain/errors.js';
 import { matchEndpoint, surfaceOf, type EndpointMatch } from './endpoints.js';
 import { renderError } from './render-error.js';
@@ -29,7 +30,7 @@ import type { RequestRecordSink } from '../observe/request-record.js';
  * The whole gateway as one transport-free function; the Lambda adapter, the local server and tests all call it.
  * Adapters pass what the transport knows ({@link Invocation}); a test may leave it out and gets a generated id.
  */
-export type Gateway = (request: GatewayRequest, invocation?: Invocation) => Promise<Response>;
+export type Gateway = (request: GatewayRequest, invocation?: Invocation) => Promise<Answer>;
 
 /** Where gateway-made server errors (5xx) are reported; caller mistakes (4xx) are not logged as errors. */
 export interface GatewayErrorLog {
@@ -81,8 +82,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const facts = newRequestFacts();
     const response = await handle(request, { ...context, facts }, options, invocation);
     if (options.records) return recordResponse(response, facts, invocation, request.signal, options.records);
-    response.headers.set('x-request-id', invocation.requestId);
-    return response;
+    return { ...response, headers: { ...response.headers, 'x-request-id': invocation.requestId } };
   };
 }
 
@@ -100,7 +100,7 @@ function gatewayContext(options: GatewayOptions): Omit<ForwardContext, 'facts'> 
 
 const OPEN_LOCAL_CALLER: AuthenticatedCaller = { caller: { type: 'anonymous' }, grants: ALL_MODELS };
 
-async function handle(request: GatewayRequest, context: ForwardContext, options: GatewayOptions, invocation: Invocation): Promise<Response> {
+async function handle(request: GatewayRequest, context: ForwardContext, options: GatewayOptions, invocation: Invocation): Promise<Answer> {
   const url = new URL(request.url);
   let surface: ApiSurface = surfaceOf(url.pathname);
   try {
@@ -129,19 +129,19 @@ async function dispatch(
   grants: ModelGrants,
   context: ForwardContext,
   invocation: Invocation,
-): Promise<Response> {
+): Promise<Answer> {
   if (match.modelId !== undefined) noteModel(context.facts, match.modelId, table.models.has(match.modelId));
   if (match.operation === 'responses_get') context.facts.stream = url.searchParams.get('stream') === 'true';
   switch (match.operation) {
     case 'models_list':
-      return jsonResponse(modelListFor(table, grants));
+      return jsonAnswer(200, modelListFor(table, grants));
     case 'models_get': {
       const id = match.modelId ?? '';
       const model = grantedModel(table, id, grants) && table.modelJson.get(id);
       if (!model) {
         throw new GatewayError(404, 'not_found', `The model ${JSON.stringify(match.modelId)} does not exist on this gateway.`, { code: 'model_not_found' });
       }
-      return jsonResponse(model);
+      return jsonAnswer(200, model);
     }
     case 'responses_get':
     case 'responses_delete':
@@ -150,10 +150,6 @@ async function dispatch(
     default:
       return forwardInference(match.operation, match.surface, request, table, grants, context, invocation);
   }
-}
-
-function jsonResponse(json: string): Response {
-  return new Response(json, { status: 200, headers: { 'content-type': 'application/json' } });
 }
 
 /** Server errors are logged with their details and the request id; callers see a generic message and that id. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jsonAnswer, type Answer } from '../domain/answer.js';
 import type { ApiSurface } from '../domain/api-surface.js';
 import type { GatewayError, GatewayErrorKind } from '../domain/errors.js';
 
@@ -55,16 +56,20 @@ const CALLER_MESSAGE: Partial<Record<GatewayErrorKind, string>> = {
  *
  * @param requestId the invocation's id (Lambda's request id, or the local server's); generated when absent
  */
-export function renderError(error: GatewayError, surface: ApiSurface, requestId: string = generatedRequestId()): Response {
+export function renderError(error: GatewayError, surface: ApiSurface, requestId: string = generatedRequestId()): Answer {
   const message = error.status >= 500 ? `${CALLER_MESSAGE[error.kind] ?? error.message} (request id ${requestId})` : error.message;
   const body =
     surface === 'anthropic'
       ? { type: 'error', error: { type: ANTHROPIC_TYPE[error.kind], message }, request_id: requestId }
       : { error: { message, type: OPENAI_TYPE[error.kind], param: error.param ?? null, code: error.code ?? null } };
-  return new Response(JSON.stringify(body), {
-    status: error.status,
-    headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...error.headers },
-  });
+  return jsonAnswer(error.status, JSON.stringify(body), { 'x-request-id': requestId, ...lowerCaseNames(error.headers) });
+}
+
+/** Error headers are given as HTTP names (`Retry-After`); answers carry lower-case ones. */
+function lowerCaseNames(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const lower: Record<string, string> = {};
+  for (const name in headers) lower[name.toLowerCase()] = headers[name]!;
+  return lower;
 }
 
 function generatedRequestId(): string {

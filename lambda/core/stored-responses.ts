@@ -1,4 +1,5 @@
 import { attemptRoutes } from '../attempts/attempt-routes.js';
+import type { Answer } from '../domain/answer.js';
 import { GatewayError } from '../domain/errors.js';
 import type { Invocation } from '../domain/invocation.js';
 import type { ResolvedRoute } from '../domain/resolved-route.js';
@@ -25,7 +26,7 @@ export async function forwardStoredResponseOperation(
   grants: ModelGrants,
   context: ForwardContext,
   invocation?: Invocation,
-): Promise<Response> {
+): Promise<Answer> {
   // Only the upstreams the caller reaches through a granted Responses model: the others are not asked at all.
   const upstreams = grantedResponsesUpstreams(table, grants);
   const responseId = match.responseId!;

@@ -4,7 +4,7 @@
  */
 import type { ResolvedRoute } from '../domain/resolved-route.js';
 import type { QuotaRecord, RequestFacts, RouteRecord } from '../domain/request-facts.js';
-import type { FetchFunction } from '../upstream/send-upstream.js';
+import { headerValue, type FetchFunction, type UpstreamHeaders } from '../upstream/send-upstream.js';
 
 /** Wraps `fetch` for one attempt at `target`. */
 export function observedFetch(fetch: FetchFunction, facts: RequestFacts, target: ResolvedRoute, clientSignal: AbortSignal): FetchFunction {
@@ -18,7 +18,7 @@ export function observedFetch(fetch: FetchFunction, facts: RequestFacts, target:
       noteUpstreamHeaders(facts, response.headers);
       return response;
     } catch (error) {
-      const type = clientSignal.aborted ? 'client_gone' : init.signal?.aborted ? 'upstream_timeout' : 'upstream_unreachable';
+      const type = clientSignal.aborted ? 'client_gone' : init.signal.aborted ? 'upstream_timeout' : 'upstream_unreachable';
       facts.attempts.push({ region, error: type, ms: elapsed(started) });
       throw error;
     }
@@ -35,9 +35,9 @@ export function routeRecord(target: ResolvedRoute): RouteRecord {
 }
 
 /** Mantle's request id and usage-reservation headers of the latest answer. */
-export function noteUpstreamHeaders(facts: RequestFacts, headers: Headers): void {
-  const requestId = headers.get('x-request-id') ?? headers.get('x-amzn-requestid');
-  if (requestId !== null) facts.upstreamRequestId = requestId;
+export function noteUpstreamHeaders(facts: RequestFacts, headers: UpstreamHeaders): void {
+  const requestId = headerValue(headers, 'x-request-id') ?? headerValue(headers, 'x-amzn-requestid');
+  if (requestId !== undefined) facts.upstreamRequestId = requestId;
   else delete facts.upstreamRequestId;
   const quota = quotaOf(headers);
   if (quota) facts.quota = quota;
@@ -49,11 +49,11 @@ const QUOTA_HEADERS = [
   ['spillover', 'x-amzn-usage-reservation-spillover'],
 ] as const;
 
-function quotaOf(headers: Headers): QuotaRecord | undefined {
+function quotaOf(headers: UpstreamHeaders): QuotaRecord | undefined {
   let quota: Record<string, number | string> | undefined;
   for (const [field, name] of QUOTA_HEADERS) {
-    const value = headers.get(name);
-    if (value === null) continue;
+    const value = headerValue(headers, name);
+    if (value === undefined) continue;
     const number = Number(value);
     (quota ??= {})[field] = value.trim() !== '' && Number.isFinite(number) ? number : value.slice(0, 100);
   }

@@ -1,9 +1,10 @@
 /**
  * The record stage: wraps the answer's body so that, when the request ends (the last chunk handed to the
  * adapter, the caller gone, or the upstream stream broken), one request record is written. It also returns the
- * request id to the caller as `x-request-id`. Chunks pass straight through: each is handed on first and only
- * then shown to the usage watcher.
+ * request id to the caller as `x-request-id`. Chunks pass straight through, each shown to the usage watcher on
+ * its way (a few microseconds, no copy).
  */
+import { isChunkSource, type Answer, type ChunkSource } from '../domain/answer.js';
 import type { Invocation } from '../domain/invocation.js';
 import type { RequestFacts } from '../domain/request-facts.js';
 import { AnswerWatcher, type WatchMode } from './answer-watcher.js';
@@ -21,9 +22,8 @@ type Ending = 'done' | 'cancelled' | 'failed';
  * @example
  * return recordResponse(await handle(request), facts, invocation, request.signal, sink);
  */
-export function recordResponse(response: Response, facts: RequestFacts, invocation: Invocation, signal: AbortSignal, sink: RequestRecordSink): Response {
-  const headers = new Headers(response.headers);
-  headers.set('x-request-id', invocation.requestId);
+export function recordResponse(response: Answer, facts: RequestFacts, invocation: Invocation, signal: AbortSignal, sink: RequestRecordSink): Answer {
+  const headers = { ...response.headers, 'x-request-id': invocation.requestId };
   const fromUpstream = facts.error === undefined && facts.attempts.length > 0;
   const watcher = new AnswerWatcher(watchMode(facts, response, fromUpstream));
   let firstByteAt: number | undefined;
@@ -41,49 +41,45 @@ export function recordResponse(response: Response, facts: RequestFacts, invocati
     const delivery = { status: response.status, endedAt: performance.now(), bytesOut, ...(firstByteAt !== undefined ? { firstByteAt } : {}), ...(gone !== undefined ? { clientGone: gone } : {}) };
     sink.write(buildRecord(facts, invocation, delivery), { model: metricModel(facts) });
   };
-  if (!response.body) {
+  const passed = (chunk: Uint8Array): void => {
+    if (firstByteAt === undefined && chunk.byteLength > 0) firstByteAt = performance.now();
+    bytesOut += chunk.byteLength;
+    watcher.watch(chunk);
+  };
+  const source = response.body;
+  if (!isChunkSource(source)) {
+    // A whole body goes out in one write: it is delivered as soon as the adapter has it.
+    if (source !== undefined) passed(typeof source === 'string' ? Buffer.from(source) : source);
     end('done');
-    return new Response(null, { status: response.status, statusText: response.statusText, headers });
+    return { status: response.status, headers, body: source };
   }
-  const reader = response.body.getReader();
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let next: ReadableStreamReadResult<Uint8Array>;
-        try {
-          next = await reader.read();
-        } catch (error) {
+  // Each chunk is handed on as read (no read-ahead: the first byte time is when the adapter asked and got it).
+  const body: ChunkSource = {
+    read: () =>
+      source.read().then(
+        (chunk) => {
+          if (chunk === undefined) end('done');
+          else passed(chunk);
+          return chunk;
+        },
+        (error: unknown) => {
           end('failed');
-          controller.error(error);
-          return;
-        }
-        if (next.done) {
-          controller.close();
-          end('done');
-          return;
-        }
-        const chunk = next.value;
-        controller.enqueue(chunk);
-        if (firstByteAt === undefined && chunk.byteLength > 0) firstByteAt = performance.now();
-        bytesOut += chunk.byteLength;
-        watcher.watch(chunk);
-      },
-      cancel(reason) {
-        end('cancelled');
-        return reader.cancel(reason);
-      },
+          throw error;
+        },
+      ),
+    cancel() {
+      end('cancelled');
+      source.cancel();
     },
-    // Pull only when the adapter reads: no read-ahead, so the first byte time is when the adapter got it.
-    { highWaterMark: 0 },
-  );
-  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  };
+  return { status: response.status, headers, body };
 }
 
-function watchMode(facts: RequestFacts, response: Response, fromUpstream: boolean): WatchMode {
+function watchMode(facts: RequestFacts, response: Answer, fromUpstream: boolean): WatchMode {
   if (!fromUpstream) return 'none';
   if (response.status >= 400) return 'json_whole';
   if (!USAGE_ENDPOINTS.has(facts.endpoint ?? '')) return 'none';
-  if (response.headers.get('content-type')?.includes('text/event-stream')) return 'sse';
+  if (response.headers['content-type']?.includes('text/event-stream')) return 'sse';
   return facts.endpoint === 'count_tokens' ? 'json_whole' : 'json_usage';
 }
 

@@ -1,4 +1,5 @@
 import type { Admit, Admission } from '../attempts/attempt-routes.js';
+import { isChunkSource, type ChunkSource } from '../domain/answer.js';
 import type { RequestFacts } from '../domain/request-facts.js';
 import type { ResolvedRoute } from '../domain/resolved-route.js';
 import type { StreamFormat } from '../domain/stream-format.js';
@@ -34,10 +35,10 @@ export interface StreamAdmissionOptions {
  */
 export function admitStream(options: StreamAdmissionOptions): Admit {
   return async (response, route, deadline, abort) => {
-    const contentType = response.headers.get('content-type') ?? '';
-    if (!response.body || !contentType.startsWith('text/event-stream')) return { ok: true, response };
+    const contentType = response.headers['content-type'] ?? '';
+    const reader = response.body;
+    if (!isChunkSource(reader) || !contentType.startsWith('text/event-stream')) return { ok: true, response };
     const idleTimeoutMs = idleTimeoutOf(route, options.idleTimeoutMs);
-    const reader = response.body.getReader();
     const held: Uint8Array[] = [];
     const decoder = new TextDecoder();
     let pending = '';
@@ -45,10 +46,10 @@ export function admitStream(options: StreamAdmissionOptions): Admit {
     for (;;) {
       const read = await readBefore(reader, Math.min(deadline - options.now(), idleTimeoutMs), abort);
       if ('failure' in read) return read;
-      if (read.done) break;
-      held.push(read.value);
-      size += read.value.length;
-      pending += decoder.decode(read.value, { stream: true });
+      if (read.chunk === undefined) break;
+      held.push(read.chunk);
+      size += read.chunk.length;
+      pending += decoder.decode(read.chunk, { stream: true });
       const verdict = scanEvents(route, pending);
       pending = verdict.rest;
       if (verdict.verdict === 'failure') {
@@ -58,7 +59,7 @@ export function admitStream(options: StreamAdmissionOptions): Admit {
       if (verdict.verdict === 'content' || size > MAX_HELD_BYTES) break;
     }
     const body = watchStream(reader, held, { format: options.formatOf(route), facts: options.facts, clientSignal: options.clientSignal, idleTimeoutMs, abort });
-    return { ok: true, response: new Response(body, { status: response.status, headers: response.headers }) };
+    return { ok: true, response: { status: response.status, headers: response.headers, body } };
   };
 }
 
@@ -67,17 +68,17 @@ function idleTimeoutOf(route: ResolvedRoute, fallbackMs: number): number {
   return seconds === undefined ? fallbackMs : seconds * 1000;
 }
 
-type Read = ReadableStreamReadResult<Uint8Array> | Extract<Admission, { ok: false }>;
+type Read = { readonly chunk: Uint8Array | undefined } | Extract<Admission, { ok: false }>;
 
 /** One read, given up (and the upstream aborted) after `waitMs`. */
-async function readBefore(reader: ReadableStreamDefaultReader<Uint8Array>, waitMs: number, abort: AbortController): Promise<Read> {
+async function readBefore(reader: ChunkSource, waitMs: number, abort: AbortController): Promise<Read> {
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     abort.abort();
   }, Math.max(0, waitMs));
   try {
-    return await reader.read();
+    return { chunk: await reader.read() };
   } catch {
     return timedOut
       ? { ok: false, failure: 'upstream_timeout', message: 'no content before the first-byte deadline' }

@@ -1,3 +1,4 @@
+import type { ChunkSource } from '../domain/answer.js';
 import type { ErrorType, RequestFacts } from '../domain/request-facts.js';
 import type { StreamFormat } from '../domain/stream-format.js';
 import { inBandError, nextSequenceNumber } from './in-band-error.js';
@@ -19,84 +20,85 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * The watch stage on a committed stream: passes the upstream's chunks through as they come, with `held` (the
- * opening events the admission kept back) first. One idle timer, refreshed per chunk. A stall, a cut or a read
+ * The watch stage on a committed stream: passes the upstream's chunks through as they are read, with `held` (the
+ * opening events the admission kept back) first. One idle timer, refreshed per read. A stall, a cut or a read
  * error becomes exactly one in-band error event in the caller's format, then a clean end, and the upstream call
  * is aborted so nothing it sends later reaches the caller.
  *
- * Pull-based: one `read()` per chunk, no TransformStream, no copy of a chunk that ends on an event boundary (all
- * of them, in practice). A chunk that ends inside an event has its tail kept until the rest arrives, so an error
- * event never lands in the middle of one.
+ * Pull-based: one upstream read per read, no copy of a chunk that ends on an event boundary (all of them, in
+ * practice). A chunk that ends inside an event has its tail kept until the rest arrives, so an error event never
+ * lands in the middle of one.
  */
-export function watchStream(reader: ReadableStreamDefaultReader<Uint8Array>, held: readonly Uint8Array[], options: WatchOptions): ReadableStream<Uint8Array> {
+export function watchStream(source: ChunkSource, held: readonly Uint8Array[], options: WatchOptions): ChunkSource {
   const { facts } = options;
   let carry: Uint8Array | undefined;
   let lastSent: Uint8Array | undefined = held.at(-1);
+  let nextHeld = 0;
   let done = false;
-  /** True while waiting on upstream: silence counts only then, not while a slow caller has not asked for more. */
-  let reading = false;
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  /** Settles the read in progress early: the idle timer's way to stop waiting on a silent upstream. */
+  let interrupt: ((step: Step) => void) | undefined;
+  // One timer per stream, re-armed (`refresh()`, which also revives a timer that has fired) at each read. It
+  // counts only while waiting on upstream, not while a slow caller has not asked for more.
+  const timer = setTimeout(() => interrupt?.(IDLE), options.idleTimeoutMs);
 
-  const end = (failure?: ErrorType): void => {
-    if (done) return;
+  /** The last chunk: the in-band error for a failure the caller is still there to read, then the end. */
+  const end = (failure?: ErrorType): Uint8Array | undefined => {
     done = true;
     clearTimeout(timer);
-    if (failure && !options.clientSignal.aborted) {
-      const message = failure === 'stream_idle_timeout' ? `Mantle sent no bytes for ${options.idleTimeoutMs} ms after the stream started.` : 'The upstream connection broke mid-stream.';
-      facts.error ??= { type: failure, message, ...(facts.upstreamRequestId !== undefined ? { upstreamRequestId: facts.upstreamRequestId } : {}) };
-      controller.enqueue(inBandError(options.format, failure, options.format === 'responses' ? nextSequenceNumber([lastSent]) : 0));
-    }
-    controller.close();
     if (failure || options.clientSignal.aborted) options.abort.abort();
+    if (!failure || options.clientSignal.aborted) return undefined;
+    const message = failure === 'stream_idle_timeout' ? `Mantle sent no bytes for ${options.idleTimeoutMs} ms after the stream started.` : 'The upstream connection broke mid-stream.';
+    facts.error ??= { type: failure, message, ...(facts.upstreamRequestId !== undefined ? { upstreamRequestId: facts.upstreamRequestId } : {}) };
+    return inBandError(options.format, failure, options.format === 'responses' ? nextSequenceNumber([lastSent]) : 0);
   };
-  // One timer per stream, re-armed (`refresh()`, which also revives a timer that has fired) at each read.
-  const timer = setTimeout(() => {
-    if (reading) end('stream_idle_timeout');
-  }, options.idleTimeoutMs);
 
-  return new ReadableStream<Uint8Array>({
-    start(streamController) {
-      controller = streamController;
-      for (const chunk of held) controller.enqueue(chunk);
-    },
-    async pull() {
+  const readUpstream = (): Promise<Step> =>
+    new Promise<Step>((resolve) => {
+      interrupt = resolve;
+      timer.refresh();
+      source.read().then(resolve, () => resolve(BROKEN));
+    }).finally(() => (interrupt = undefined));
+
+  return {
+    async read() {
+      if (nextHeld < held.length) return held[nextHeld++];
       // Loops only while a chunk ends inside an event and so yields nothing to send yet.
       while (!done) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        reading = true;
-        timer.refresh();
-        try {
-          result = await reader.read();
-        } catch {
-          end('stream_interrupted');
-          return;
-        } finally {
-          reading = false;
-        }
-        if (done) return;
-        if (result.done) {
-          if (carry) controller.enqueue(carry);
+        const step = await readUpstream();
+        if (done) return undefined;
+        if (step === IDLE) return end('stream_idle_timeout');
+        if (step === BROKEN) return end('stream_interrupted');
+        if (step === undefined) {
+          const rest = carry;
           end();
-          return;
+          if (rest) return rest;
+          return undefined;
         }
-        const chunk = carry ? concat(carry, result.value) : result.value;
+        const chunk = carry ? concat(carry, step) : step;
         const boundary = endsAtBoundary(chunk) ? chunk.length : lastBoundary(chunk);
         carry = boundary < chunk.length ? chunk.subarray(boundary) : undefined;
         if (boundary === 0) continue;
         lastSent = boundary === chunk.length ? chunk : chunk.subarray(0, boundary);
-        controller.enqueue(lastSent);
-        return;
+        return lastSent;
       }
+      return undefined;
     },
     cancel() {
       // The caller went away (the adapter cancels the body): stop reading and abort upstream.
       if (done) return;
       done = true;
       clearTimeout(timer);
+      interrupt?.(undefined);
       options.abort.abort();
+      source.cancel();
     },
-  });
+  };
 }
+
+/** What one wait on upstream ended with: a chunk, its end (undefined), silence, or a broken read. */
+type Step = Uint8Array | undefined | typeof IDLE | typeof BROKEN;
+const IDLE = Symbol('idle');
+const BROKEN = Symbol('broken');
 
 function endsAtBoundary(chunk: Uint8Array): boolean {
   const length = chunk.length;

@@ -1,3 +1,4 @@
+import { fromResponse } from '../support/answers.js';
 import { createFunctionUrlHandler } from '../../lambda/adapters/lambda-adapter.js';
 import type { FunctionUrlEvent } from '../../lambda/adapters/lambda-runtime-types.js';
 import type { Gateway } from '../../lambda/core/index.js';
@@ -19,7 +20,7 @@ function event(overrides: Partial<FunctionUrlEvent> = {}): FunctionUrlEvent {
 
 describe('createFunctionUrlHandler', () => {
   it('sends status and headers in the prelude, then the body', async () => {
-    const gateway: Gateway = async () => new Response('data: one\n\n', { status: 201, headers: { 'content-type': 'text/event-stream' } });
+    const gateway: Gateway = async () => fromResponse(new Response('data: one\n\n', { status: 201, headers: { 'content-type': 'text/event-stream' } }));
     const stream = new FakeResponseStream();
     await createFunctionUrlHandler(gateway, fakeHttpResponseStream)(event(), stream, CONTEXT);
     expect(stream.parse()).toEqual({ prelude: { statusCode: 201, headers: { 'content-type': 'text/event-stream' } }, body: 'data: one\n\n' });
@@ -28,7 +29,7 @@ describe('createFunctionUrlHandler', () => {
 
   it('still sends the prelude when the body is empty', async () => {
     const stream = new FakeResponseStream();
-    await createFunctionUrlHandler(async () => new Response(null, { status: 204 }), fakeHttpResponseStream)(event(), stream, CONTEXT);
+    await createFunctionUrlHandler(async () => fromResponse(new Response(null, { status: 204 })), fakeHttpResponseStream)(event(), stream, CONTEXT);
     expect(stream.parse()).toEqual({ prelude: { statusCode: 204, headers: {} }, body: '' });
   });
 
@@ -36,7 +37,7 @@ describe('createFunctionUrlHandler', () => {
     let seen: { url: string; method: string; body: string; headers: Record<string, string> } | undefined;
     const gateway: Gateway = async (request) => {
       seen = { url: request.url, method: request.method, body: new TextDecoder().decode(await request.arrayBuffer()), headers: Object.fromEntries(request.headers) };
-      return new Response('ok');
+      return fromResponse(new Response('ok'));
     };
     await createFunctionUrlHandler(gateway, fakeHttpResponseStream)(
       event({ rawPath: '/v1/responses', rawQueryString: 'stream=true', body: Buffer.from('{"model":"ü"}').toString('base64'), isBase64Encoded: true }),
@@ -62,7 +63,7 @@ describe('createFunctionUrlHandler', () => {
     }, { highWaterMark: 0 });
     const stream = new FakeResponseStream(16 * 1024);
     stream.block();
-    const done = createFunctionUrlHandler(async () => new Response(body), fakeHttpResponseStream)(event(), stream, CONTEXT);
+    const done = createFunctionUrlHandler(async () => fromResponse(new Response(body)), fakeHttpResponseStream)(event(), stream, CONTEXT);
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     const pullsWhileBlocked = pulls;
@@ -80,14 +81,14 @@ describe('createFunctionUrlHandler', () => {
     let cancelled = false;
     const gateway: Gateway = async (request) => {
       signal = request.signal;
-      return new Response(new ReadableStream({
+      return fromResponse(new Response(new ReadableStream({
         start(controller) {
           controller.enqueue(new TextEncoder().encode('data: first\n\n'));
         },
         cancel() {
           cancelled = true;
         },
-      }));
+      })));
     };
     const stream = new FakeResponseStream();
     const originalWrite = stream._write.bind(stream);
@@ -126,7 +127,7 @@ describe('createFunctionUrlHandler with events no Request can hold', () => {
     let seen: string | null = null;
     const gateway: Gateway = async (request) => {
       seen = request.headers.get('cf-ipcity');
-      return new Response('ok');
+      return fromResponse(new Response('ok'));
     };
     const stream = new FakeResponseStream();
     await createFunctionUrlHandler(gateway, fakeHttpResponseStream)(event({ headers: { 'cf-ipcity': 'Srīperumbūdūr \u{1f600}' } }), stream, CONTEXT);

@@ -1,3 +1,4 @@
+import { fromResponse } from '../support/answers.js';
 import { startLocalServer, type LocalServer } from '../../lambda/adapters/node-server.js';
 import { rawRequest } from '../support/raw-http.js';
 
@@ -9,7 +10,7 @@ beforeAll(async () => {
   server = await startLocalServer({
     gateway: async (request) => {
       gatewayCalls++;
-      return new Response(JSON.stringify({ path: new URL(request.url).pathname, host: request.headers.get('host') }), { headers: { 'content-type': 'application/json' } });
+      return fromResponse(new Response(JSON.stringify({ path: new URL(request.url).pathname, host: request.headers.get('host') }), { headers: { 'content-type': 'application/json' } }));
     },
   });
 });

@@ -1,9 +1,11 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WHOLE_ANSWER_MAX_BYTES, writeAnswer } from '../../lambda/adapters/write-answer.js';
+import type { Answer } from '../../lambda/domain/answer.js';
+import { fromResponse } from '../support/answers.js';
 
 /** Serves whatever `answer()` returns through writeAnswer, over loopback. */
-let answer: () => Response = () => new Response(null);
+let answer: () => Answer = () => fromResponse(new Response(null));
 let server: Server;
 let url: string;
 let writes: number[] = [];
@@ -47,7 +49,7 @@ function chunked(parts: readonly string[], gapMs = 0): ReadableStream<Uint8Array
 
 describe('writeAnswer', () => {
   it('writes a short JSON answer whole: one socket write, with its content-length', async () => {
-    answer = () => new Response(chunked(['{"id":', '"x"}']), { status: 201, headers: { 'content-type': 'application/json', 'x-request-id': 'r' } });
+    answer = () => fromResponse(new Response(chunked(['{"id":', '"x"}']), { status: 201, headers: { 'content-type': 'application/json', 'x-request-id': 'r' } }));
     const response = await get();
     expect(response.statusCode).toBe(201);
     expect(response.headers['content-length']).toBe('10');
@@ -59,14 +61,14 @@ describe('writeAnswer', () => {
 
   it('streams a non-streamed answer larger than the limit, every byte in order', async () => {
     const parts = Array.from({ length: 10 }, (_, index) => String(index).repeat(WHOLE_ANSWER_MAX_BYTES / 4));
-    answer = () => new Response(chunked(parts), { headers: { 'content-type': 'application/json' } });
+    answer = () => fromResponse(new Response(chunked(parts), { headers: { 'content-type': 'application/json' } }));
     const response = await get();
     expect(response.headers['transfer-encoding']).toBe('chunked');
     expect(await text(response)).toBe(parts.join(''));
   });
 
   it('hands each event of a stream on as it arrives, without waiting for the next', async () => {
-    answer = () => new Response(chunked(['data: 1\n\n', 'data: 2\n\n'], 300), { headers: { 'content-type': 'text/event-stream' } });
+    answer = () => fromResponse(new Response(chunked(['data: 1\n\n', 'data: 2\n\n'], 300), { headers: { 'content-type': 'text/event-stream' } }));
     const started = performance.now();
     const response = await get();
     const first = await new Promise<string>((resolve) => response.once('data', (chunk) => resolve(String(chunk))));
@@ -75,8 +77,17 @@ describe('writeAnswer', () => {
     response.resume();
   });
 
+  it('writes a whole body (a gateway-made answer) in one write, with its content-length', async () => {
+    answer = () => ({ status: 404, headers: { 'content-type': 'application/json' }, body: '{"error":"ü"}' });
+    const response = await get();
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-length']).toBe(String(Buffer.byteLength('{"error":"ü"}')));
+    expect(await text(response)).toBe('{"error":"ü"}');
+    expect(writes).toHaveLength(1);
+  });
+
   it('answers a body-less response with its status and headers', async () => {
-    answer = () => new Response(null, { status: 204, headers: { 'x-request-id': 'r' } });
+    answer = () => fromResponse(new Response(null, { status: 204, headers: { 'x-request-id': 'r' } }));
     const response = await get();
     expect(response.statusCode).toBe(204);
     expect(response.headers['x-request-id']).toBe('r');
@@ -86,7 +97,7 @@ describe('writeAnswer', () => {
     let cancelled: (reason: unknown) => void = () => undefined;
     const wasCancelled = new Promise((resolve) => (cancelled = resolve));
     answer = () =>
-      new Response(
+      fromResponse(new Response(
         new ReadableStream({
           start(controller) {
             controller.enqueue(new TextEncoder().encode('data: 1\n\n'));
@@ -94,7 +105,7 @@ describe('writeAnswer', () => {
           cancel: (reason) => cancelled(reason ?? 'cancelled'),
         }),
         { headers: { 'content-type': 'text/event-stream' } },
-      );
+      ));
     const response = await get();
     await new Promise((resolve) => response.once('data', resolve));
     response.destroy();

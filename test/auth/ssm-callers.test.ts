@@ -3,6 +3,7 @@
  * with the routes, and an invalid current document is refused outright (never its last-known-good version),
  * logged once per bad value.
  */
+import { toResponse } from '../support/answers.js';
 import { SsmClient } from '../../lambda/aws/ssm-client.js';
 import { createAuthenticator } from '../../lambda/auth/authenticate.js';
 import { createSsmConfigSource, type SsmConfigSource } from '../../lambda/config-store/ssm-config-source.js';
@@ -65,7 +66,7 @@ describe('keys and principals in the SSM store', () => {
     const { key, document } = keyWithDocument({ grants: ['alpha'] });
     ssm.put(keyParameter(key.keyId), JSON.stringify(document), 'SecureString');
     const w = world();
-    const first = await w.gateway(new Request('http://gw.test/v1/models', { headers: { 'x-api-key': key.key } }));
+    const first = await toResponse(w.gateway(new Request('http://gw.test/v1/models', { headers: { 'x-api-key': key.key } })));
     expect(first.status).toBe(200);
     expect((await first.json()).data.map((model: { id: string }) => model.id)).toEqual(['alpha']);
 

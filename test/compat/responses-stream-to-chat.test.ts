@@ -1,3 +1,5 @@
+import { readText } from '../../lambda/domain/answer.js';
+import { chunksOf } from '../support/answers.js';
 import { chatStreamFromResponses } from '../../lambda/compat/responses-stream-to-chat.js';
 
 const encoder = new TextEncoder();
@@ -20,13 +22,7 @@ const textStream = [
 
 /** Runs the translator over `pieces` and returns the data payloads it wrote. */
 async function translate(pieces: Array<string | Uint8Array>, includeUsage = false): Promise<string[]> {
-  const source = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const piece of pieces) controller.enqueue(typeof piece === 'string' ? encoder.encode(piece) : piece);
-      controller.close();
-    },
-  });
-  const text = await new Response(source.pipeThrough(chatStreamFromResponses({ includeUsage }))).text();
+  const text = await readText(chatStreamFromResponses(chunksOf(pieces), { includeUsage }));
   expect(text.endsWith('\n\n')).toBe(true);
   return text.split('\n\n').filter(Boolean).map((frame) => {
     expect(frame.startsWith('data: ')).toBe(true);
@@ -70,20 +66,20 @@ describe('chatStreamFromResponses', () => {
 
   it('writes each delta as soon as its event is complete, holding back only the partial line', async () => {
     const output: string[] = [];
-    const transform = chatStreamFromResponses({ includeUsage: false });
-    const writer = transform.writable.getWriter();
-    const reader = transform.readable.getReader();
-    const read = async (): Promise<string> => new TextDecoder().decode((await reader.read()).value);
     const created = event('response.created', { response });
     const delta = event('response.output_text.delta', { item_id: 'm', output_index: 0, delta: 'Hel' });
-    void writer.write(encoder.encode(created));
+    const upstreamReads: string[] = [];
+    const pieces = [created, delta.slice(0, 20), delta.slice(20)];
+    const source = { read: async () => { const piece = pieces.shift(); if (piece !== undefined) upstreamReads.push(piece); return piece === undefined ? undefined : encoder.encode(piece); }, cancel: () => undefined };
+    const translated = chatStreamFromResponses(source, { includeUsage: false });
+    const read = async (): Promise<string> => new TextDecoder().decode(await translated.read());
     output.push(await read());
-    void writer.write(encoder.encode(delta.slice(0, 20)));
-    void writer.write(encoder.encode(delta.slice(20)));
+    // The first event is complete after one upstream read: nothing more was read for it.
+    expect(upstreamReads).toEqual([created]);
     output.push(await read());
+    expect(upstreamReads).toHaveLength(3);
     expect(JSON.parse(output[0]!.slice(6))['choices'][0].delta).toEqual({ role: 'assistant', content: '' });
     expect(JSON.parse(output[1]!.slice(6))['choices'][0].delta).toEqual({ content: 'Hel' });
-    await writer.abort();
   });
 
   it('numbers tool calls in order of appearance and routes argument deltas by item', async () => {

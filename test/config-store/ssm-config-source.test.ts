@@ -2,6 +2,7 @@
  * The Lambda's store against an SSM-compatible server on loopback: the AWS SDK (through Powertools) reaches it
  * via AWS_ENDPOINT_URL_SSM, and time moves only when the test says so.
  */
+import { toResponse } from '../support/answers.js';
 import type { SsmConfigSource } from '../../lambda/config-store/ssm-config-source.js';
 import { createGateway, type Gateway } from '../../lambda/core/index.js';
 import type { SsmServer } from '../support/ssm-server.js';
@@ -203,7 +204,7 @@ describe('createSsmConfigSource when SSM fails', () => {
   const gatewayOver = (source: SsmConfigSource): Gateway =>
     createGateway({ config: source, authorize: async () => undefined, log: { error: (message) => gatewayLog.push(message) } });
   const loggedReason = (): string => gatewayLog.at(-1) ?? '';
-  const listModels = (gateway: Gateway) => gateway(new Request('http://gateway.test/v1/models'));
+  const listModels = (gateway: Gateway) => toResponse(gateway(new Request('http://gateway.test/v1/models')));
 
   it.each(['throttle', 'unavailable', 'network', 'access-denied'] as const)(
     'keeps serving the cached configuration through an outage (%s), logging it once and its end once',

@@ -1,6 +1,7 @@
+import { toResponse } from '../support/answers.js';
 import { loadConfigFile } from '../../lambda/config/load-config-file.js';
 import type { GatewayConfig } from '../../lambda/config/types.js';
-import { createGateway, GatewayError, staticConfigSource, type ConfigSource, type Gateway } from '../../lambda/core/index.js';
+import { createGateway, GatewayError, staticConfigSource, type ConfigSource, type Gateway, type Invocation } from '../../lambda/core/index.js';
 import { createUpstreamAuthorizer } from '../../lambda/upstream/authorize.js';
 import { MantleSigner } from '../../lambda/upstream/sigv4.js';
 
@@ -21,9 +22,9 @@ beforeAll(async () => {
   config = await loadConfigFile('config/gateway.yaml');
 });
 
-function gatewayWith(source: ConfigSource, logged: Logged[]): Gateway {
+function gatewayWith(source: ConfigSource, logged: Logged[]): (request: Request, invocation?: Invocation) => Promise<Response> {
   const signer = new MantleSigner(async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' }));
-  return createGateway({
+  const gateway: Gateway = createGateway({
     config: source,
     authorize: createUpstreamAuthorizer(signer, async () => undefined),
     fetch: async () => {
@@ -31,6 +32,7 @@ function gatewayWith(source: ConfigSource, logged: Logged[]): Gateway {
     },
     log: { error: (message, details) => logged.push({ message, details }) },
   });
+  return (request, invocation) => toResponse(gateway(request, invocation));
 }
 
 function withSsmToken(base: GatewayConfig): GatewayConfig {

@@ -1,3 +1,4 @@
+import { webFetch } from '../support/answers.js';
 import { createFunctionUrlHandler } from '../../lambda/adapters/lambda-adapter.js';
 import type { FunctionUrlEvent } from '../../lambda/adapters/lambda-runtime-types.js';
 import { createGateway, staticConfigSource } from '../../lambda/core/index.js';
@@ -25,7 +26,7 @@ function gatewayStreaming(records: RecordCapture, chunks: string[]) {
     config: staticConfigSource(config, 'rev-7'),
     authorize: async () => undefined,
     records,
-    fetch: async () =>
+    fetch: webFetch(() =>
       new Response(
         new ReadableStream({
           start(controller) {
@@ -34,7 +35,7 @@ function gatewayStreaming(records: RecordCapture, chunks: string[]) {
           },
         }),
         { status: 200, headers: { 'content-type': 'text/event-stream', 'x-request-id': 'mantle-1' } },
-      ),
+      )),
   });
 }
 

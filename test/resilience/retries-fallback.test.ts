@@ -1,3 +1,4 @@
+import { toResponse } from '../support/answers.js';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import type { Fault } from '../../dev/mantle-simulator/index.js';
@@ -167,9 +168,11 @@ describe('the first-byte timeout', () => {
     env.primary.injectFault({ delayMs: 10_000, times: 5 });
     const started = Date.now();
     const deadline = started + 1_600;
-    const response = await gateway(
-      new Request('http://gateway.test/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODELS.chat, messages: [{ role: 'user', content: 'x' }] }) }),
-      { requestId: 'req-remaining-time', receivedAt: performance.now(), remainingTimeMs: () => deadline - Date.now() },
+    const response = toResponse(
+      await gateway(
+        new Request('http://gateway.test/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODELS.chat, messages: [{ role: 'user', content: 'x' }] }) }),
+        { requestId: 'req-remaining-time', receivedAt: performance.now(), remainingTimeMs: () => deadline - Date.now() },
+      ),
     );
     expect(response.status).toBe(504);
     expect(Date.now() - started).toBeLessThan(1_600);

@@ -1,3 +1,4 @@
+import type { ChunkSource } from '../../lambda/domain/answer.js';
 import { newRequestFacts } from '../../lambda/domain/request-facts.js';
 import type { StreamFormat } from '../../lambda/domain/stream-format.js';
 import { watchStream } from '../../lambda/watch/watch-stream.js';
@@ -6,32 +7,35 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** An upstream body that yields `parts` on demand, then stalls (or ends, or errors) as told. */
-function upstream(parts: string[], after: 'end' | 'stall' | 'error'): ReadableStream<Uint8Array> {
+function upstream(parts: string[], after: 'end' | 'stall' | 'error'): ChunkSource & { cancelled: boolean } {
   let index = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
+  return {
+    cancelled: false,
+    async read() {
       const part = parts[index++];
-      if (part !== undefined) return controller.enqueue(encoder.encode(part));
-      if (after === 'end') return controller.close();
-      if (after === 'error') return controller.error(new TypeError('terminated'));
-      return new Promise(() => undefined);
+      if (part !== undefined) return encoder.encode(part);
+      if (after === 'end') return undefined;
+      if (after === 'error') throw new TypeError('terminated');
+      return new Promise<undefined>(() => undefined);
     },
-  });
+    cancel() {
+      this.cancelled = true;
+    },
+  };
 }
 
-function watch(body: ReadableStream<Uint8Array>, format: StreamFormat = 'chat', idleTimeoutMs = 60) {
+function watch(body: ChunkSource, format: StreamFormat = 'chat', idleTimeoutMs = 60) {
   const abort = new AbortController();
   const facts = newRequestFacts();
-  const stream = watchStream(body.getReader(), [], { format, idleTimeoutMs, facts, clientSignal: new AbortController().signal, abort });
+  const stream = watchStream(body, [], { format, idleTimeoutMs, facts, clientSignal: new AbortController().signal, abort });
   return { stream, abort, facts };
 }
 
-async function readAll(stream: ReadableStream<Uint8Array>, delayMs = 0): Promise<string> {
-  const reader = stream.getReader();
+async function readAll(stream: ChunkSource, delayMs = 0): Promise<string> {
   let text = '';
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return text;
+    const value = await stream.read();
+    if (value === undefined) return text;
     text += decoder.decode(value);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
@@ -47,9 +51,9 @@ describe('the watch stage on a committed stream', () => {
 
   it('holds the tail of an event split across chunks until the rest arrives', async () => {
     const { stream } = watch(upstream(['data: {"a"', ':1}\n\ndata: {"b', '":2}\n\n'], 'end'));
-    const reader = stream.getReader();
-    expect(decoder.decode((await reader.read()).value)).toBe('data: {"a":1}\n\n');
-    expect(decoder.decode((await reader.read()).value)).toBe('data: {"b":2}\n\n');
+    expect(decoder.decode(await stream.read())).toBe('data: {"a":1}\n\n');
+    expect(decoder.decode(await stream.read())).toBe('data: {"b":2}\n\n');
+    expect(await stream.read()).toBeUndefined();
   });
 
   it('drops a half-received event when the upstream breaks, so the error event stands on its own', async () => {
@@ -67,11 +71,14 @@ describe('the watch stage on a committed stream', () => {
     expect(facts.error?.type).toBe('stream_idle_timeout');
   });
 
-  it('aborts the upstream when the caller cancels', async () => {
-    const { stream, abort } = watch(upstream(['data: {"a":1}\n\n'], 'stall'));
-    const reader = stream.getReader();
-    await reader.read();
-    await reader.cancel();
+  it('aborts and cancels the upstream when the caller cancels, even in the middle of a read', async () => {
+    const body = upstream(['data: {"a":1}\n\n'], 'stall');
+    const { stream, abort } = watch(body, 'chat', 10_000);
+    await stream.read();
+    const pending = stream.read();
+    stream.cancel();
+    expect(await pending).toBeUndefined();
     expect(abort.signal.aborted).toBe(true);
+    expect(body.cancelled).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { fromResponse } from './answers.js';
 /**
  * What an `AWS_IAM` function URL does before the function runs: verify the caller's SigV4 signature for service
  * `lambda` (payload hash included: function URLs require `x-amz-content-sha256` on requests with a body) and
@@ -73,7 +74,7 @@ export function behindIamFunctionUrl(gateway: Gateway, iam: FunctionUrlIam): Gat
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
     const verdict = await verifyFunctionUrlCaller({ method: request.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers, body }, iam);
-    if (!verdict.ok) return forbidden();
+    if (!verdict.ok) return fromResponse(forbidden());
     const forwarded = new Request(request.url, {
       method: request.method,
       headers: request.headers,
