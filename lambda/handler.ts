@@ -14,7 +14,7 @@ import { createSnapshotCallerSource } from './auth/snapshot-callers.js';
 import { createSsmConfigSource } from './config-store/ssm-config-source.js';
 import { createObservability } from './observe/observability.js';
 
-const { logger, metrics, records } = createObservability(process.env);
+const { logger, metrics, records, addContext } = createObservability(process.env);
 const ttlSetting = process.env['GATEWAY_CONFIG_TTL_SECONDS'];
 const fullReadSetting = process.env['GATEWAY_CONFIG_FULL_READ_SECONDS'];
 
@@ -52,7 +52,7 @@ const streamingHandler: StreamingHandler = createFunctionUrlHandler(
   gateway,
   awslambda.HttpResponseStream as unknown as HttpResponseStreamFactory,
   (context) => {
-    logger.addContext(context as Context);
+    addContext(context as Context);
     metrics.captureColdStartMetric();
   },
 );

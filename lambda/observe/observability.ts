@@ -4,12 +4,14 @@
  * records and EMF lines a deployment sends to CloudWatch.
  *
  * Environment: `POWERTOOLS_LOG_LEVEL` (default INFO), `GATEWAY_STAGE` (the `stage` dimension, default `local`),
- * `GATEWAY_LOG_FORMAT` (`pretty` or `compact`, local runs only), `POWERTOOLS_METRICS_DISABLED`.
+ * `GATEWAY_LOG_FORMAT` (`pretty` or `compact`, local runs only), `POWERTOOLS_METRICS_DISABLED`. Powertools' own
+ * variables are read from `process.env`, where Powertools reads them.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { redactingReplacer } from './redact.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './metric-names.js';
 import { GatewayMetrics, RequestMetricsWriter } from './request-metrics.js';
+import { RequestRecordWriter, writesRecordLinesDirectly } from './request-record-writer.js';
 import type { RequestRecordSink } from './request-record.js';
 
 export { SERVICE_NAME };
@@ -17,9 +19,13 @@ export { SERVICE_NAME };
 export interface Observability {
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
-  /** Writes each request record to the logger and its metrics to the EMF output. */
+  /** Writes each request record as a log line and its metrics to the EMF output. */
   readonly records: RequestRecordSink;
+  /** Once per Lambda invocation: the context (request id, cold start) for the logger's lines and the records'. */
+  addContext(context: LambdaContext): void;
 }
+
+type LambdaContext = Parameters<Logger['addContext']>[0];
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -31,15 +37,22 @@ export function createObservability(env: Environment = process.env): Observabili
   const metrics = new GatewayMetrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, defaultDimensions: { stage } });
   // Whether metrics are on is read once; the per-request lines bypass Powertools' store (request-metrics.ts).
   const emf = metrics.emits ? new RequestMetricsWriter(METRICS_NAMESPACE, { service: SERVICE_NAME, stage }) : undefined;
+  // The record line as Powertools prints it, without its per-line cost (request-record-writer.ts); through the
+  // logger itself where the two would differ (dev mode's pretty output, a non-UTC TZ, concurrent invocations).
+  const lines = writesRecordLinesDirectly() ? new RequestRecordWriter({ logger, serviceName: SERVICE_NAME, persistentKeys: { stage } }) : undefined;
   return {
     logger,
     metrics,
     records: {
       write(record, { model }) {
-        // The record as built, not a copy: Powertools copies its keys into the line anyway.
-        logger.info('request', record as unknown as Record<string, unknown>);
+        if (lines) lines.write(record);
+        else logger.info('request', record as unknown as Record<string, unknown>);
         emf?.publish(record, model);
       },
+    },
+    addContext(context) {
+      logger.addContext(context);
+      lines?.addContext(context);
     },
   };
 }

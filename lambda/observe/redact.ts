@@ -1,11 +1,15 @@
 /**
- * Keeps secrets out of log lines: a JSON replacer for the Powertools logger. Keys that name a secret
- * (authorization headers, API keys, SigV4 and AWS credential fields) lose their value, and strings that carry
- * one (a Bearer token, a SigV4 Authorization value or presigned query, an access key id, a gateway key's secret) are masked, wherever
- * they appear in a line.
+ * Keeps secrets out of log lines: a JSON replacer for the Powertools logger, and for a request record line that
+ * {@link mayHoldSecret} flags (request-record-writer.ts). Keys that name a secret (authorization headers, API keys,
+ * SigV4 and AWS credential fields) lose their value, and strings that carry one (a Bearer token, a SigV4
+ * Authorization value or presigned query, an access key id, a gateway key's secret) are masked, wherever they
+ * appear in a line.
  */
-const SECRET_KEY =
-  /^(?:authorization|proxy-authorization|x-api-key|api[-_]?key|apikey|cookie|set-cookie|password|passphrase|token|access[-_]?token|bearer[-_]?token|session[-_]?token|security[-_]?token|x-amz-security-token|x-amz-signature|x-amz-credential|signature|credentials?|secret|secret[-_]?access[-_]?key|access[-_]?key[-_]?id|aws[-_]?secret[-_]?access[-_]?key|aws[-_]?session[-_]?token|aws[-_]?bearer[-_]?token[-_]?bedrock|private[-_]?key)$/i;
+const SECRET_KEY_NAMES =
+  '(?:authorization|proxy-authorization|x-api-key|api[-_]?key|apikey|cookie|set-cookie|password|passphrase|token|access[-_]?token|bearer[-_]?token|session[-_]?token|security[-_]?token|x-amz-security-token|x-amz-signature|x-amz-credential|signature|credentials?|secret|secret[-_]?access[-_]?key|access[-_]?key[-_]?id|aws[-_]?secret[-_]?access[-_]?key|aws[-_]?session[-_]?token|aws[-_]?bearer[-_]?token[-_]?bedrock|private[-_]?key)';
+const SECRET_KEY = new RegExp(`^${SECRET_KEY_NAMES}$`, 'i');
+/** A secret-named key as compact JSON writes it (`"token":`); inside a string value it reads `\"token\":`. */
+const SECRET_KEY_IN_JSON = new RegExp(`"${SECRET_KEY_NAMES}":`, 'i');
 
 /** One cheap test before any replacement: most strings in a line contain none of these. */
 const MAYBE_SECRET = /bearer|aws4-hmac|x-amz-|akia|asia|sk-|mgw_|credential=|signature=/i;
@@ -35,4 +39,14 @@ export function redactText(text: string): string {
   let masked = text;
   for (const [pattern, replacement] of MASKS) masked = masked.replace(pattern, replacement);
   return masked;
+}
+
+/**
+ * False when serializing with {@link redactingReplacer} would change nothing in `json` (compact JSON of plain data):
+ * no key names a secret and no string holds one of the tokens {@link redactText} looks for. The tokens are plain
+ * ASCII, which JSON writes unescaped, so a string that holds one shows it in the JSON too. True says "maybe"
+ * (a false alarm only costs the replacer). Lets a writer serialize without the replacer on the common path.
+ */
+export function mayHoldSecret(json: string): boolean {
+  return MAYBE_SECRET.test(json) || SECRET_KEY_IN_JSON.test(json);
 }

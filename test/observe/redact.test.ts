@@ -1,5 +1,6 @@
 import { createObservability } from '../../lambda/observe/observability.js';
-import { redactText, redactingReplacer } from '../../lambda/observe/redact.js';
+import { mayHoldSecret, redactText, redactingReplacer } from '../../lambda/observe/redact.js';
+import type { RequestRecord } from '../../lambda/observe/request-record.js';
 import { CapturedOutput } from '../support/captured-output.js';
 
 const CANARY = 'canary-9d8c7b6a5f4e3d2c1b0a';
@@ -39,6 +40,41 @@ describe('redaction in log lines', () => {
     expect(output.jsonLines()).toHaveLength(2);
     expect(output.text).not.toContain(CANARY);
     expect(output.text).not.toContain('AKIAABCDEFGHIJKLMNOP');
+  });
+
+  it('masks secrets inside a request record\'s error message (the record line, written without the logger)', () => {
+    const output = new CapturedOutput().start();
+    try {
+      const { records } = createObservability({});
+      const record: RequestRecord = {
+        requestId: 'req-secret',
+        caller: { type: 'key', id: 'k7f3a' },
+        endpoint: 'chat_completions',
+        status: 502,
+        stream: false,
+        attempts: [{ region: 'us-east-2', status: 400, ms: 2 }],
+        fallback: false,
+        latencyMs: 3,
+        bytesOut: 80,
+        error: { type: 'upstream_error', message: `Mantle echoed Authorization: Bearer ${CANARY} from AKIAABCDEFGHIJKLMNOP` },
+      };
+      records.write(record, { model: 'unknown' });
+    } finally {
+      output.stop();
+    }
+    const [line] = output.jsonLines().filter((parsed) => parsed['message'] === 'request');
+    expect(line?.['error']).toEqual({ type: 'upstream_error', message: 'Mantle echoed Authorization: Bearer [redacted] from [redacted access key id]' });
+    expect(output.text).not.toContain(CANARY);
+    expect(output.text).not.toContain('AKIAABCDEFGHIJKLMNOP');
+  });
+
+  it.each([
+    ['a plain record', '{"requestId":"r","caller":{"type":"key","id":"k7f3a"},"route":{"region":"ap-southeast-2"},"usage":{"inputTokens":1}}', false],
+    ['a secret-named key, at any depth', '{"a":{"Authorization":"x"}}', true],
+    ['a secret-named key inside a string (not a key: the replacer would keep it)', '{"message":"{\\"token\\":1}"}', false],
+    ['a token inside a string', '{"error":{"message":"got bearer abc"}}', true],
+  ])('mayHoldSecret: %s', (_name, json, expected) => {
+    expect(mayHoldSecret(json)).toBe(expected);
   });
 
   it.each([
