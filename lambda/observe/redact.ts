@@ -8,11 +8,16 @@
 const SECRET_KEY_NAMES =
   '(?:authorization|proxy-authorization|x-api-key|api[-_]?key|apikey|cookie|set-cookie|password|passphrase|token|access[-_]?token|bearer[-_]?token|session[-_]?token|security[-_]?token|x-amz-security-token|x-amz-signature|x-amz-credential|signature|credentials?|secret|secret[-_]?access[-_]?key|access[-_]?key[-_]?id|aws[-_]?secret[-_]?access[-_]?key|aws[-_]?session[-_]?token|aws[-_]?bearer[-_]?token[-_]?bedrock|private[-_]?key)';
 const SECRET_KEY = new RegExp(`^${SECRET_KEY_NAMES}$`, 'i');
-/** A secret-named key as compact JSON writes it (`"token":`); inside a string value it reads `\"token\":`. */
-const SECRET_KEY_IN_JSON = new RegExp(`"${SECRET_KEY_NAMES}":`, 'i');
 
 /** One cheap test before any replacement: most strings in a line contain none of these. */
 const MAYBE_SECRET = /bearer|aws4-hmac|x-amz-|akia|asia|sk-|mgw_|credential=|signature=/i;
+
+/**
+ * For {@link mayHoldSecret}, on lower-cased JSON (case-sensitive matching is cheaper than `i`): a token of
+ * {@link MAYBE_SECRET}, or a secret-named key as compact JSON writes it (`"token":`; inside a string value it
+ * would read `\"token\":`, which the replacer keeps anyway).
+ */
+const MAYBE_SECRET_IN_JSON = new RegExp(`${MAYBE_SECRET.source}|"${SECRET_KEY_NAMES}":`);
 
 const MASKS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bBearer\s+[^\s",;]+/gi, 'Bearer [redacted]'],
@@ -48,5 +53,5 @@ export function redactText(text: string): string {
  * (a false alarm only costs the replacer). Lets a writer serialize without the replacer on the common path.
  */
 export function mayHoldSecret(json: string): boolean {
-  return MAYBE_SECRET.test(json) || SECRET_KEY_IN_JSON.test(json);
+  return MAYBE_SECRET_IN_JSON.test(json.toLowerCase());
 }

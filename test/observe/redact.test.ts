@@ -73,6 +73,8 @@ describe('redaction in log lines', () => {
     ['a secret-named key, at any depth', '{"a":{"Authorization":"x"}}', true],
     ['a secret-named key inside a string (not a key: the replacer would keep it)', '{"message":"{\\"token\\":1}"}', false],
     ['a token inside a string', '{"error":{"message":"got bearer abc"}}', true],
+    ['either, in capitals', '{"X-Api-Key":1}', true],
+    ['an access key id', '{"m":"AKIAABCDEFGHIJKLMNOP"}', true],
   ])('mayHoldSecret: %s', (_name, json, expected) => {
     expect(mayHoldSecret(json)).toBe(expected);
   });
