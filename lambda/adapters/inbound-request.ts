@@ -30,7 +30,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** The Fetch standard upper-cases these methods whatever their case; any other method keeps its case. */
 const NORMALIZED_METHODS: ReadonlySet<string> = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 
-const NO_BODY = new ArrayBuffer(0);
+const NO_BODY = new Uint8Array(0);
 
 /**
  * The request the gateway sees: a plain {@link GatewayRequest} over the body already read whole, validated as a
@@ -49,14 +49,8 @@ export function toInboundRequest(parts: InboundRequestParts): GatewayRequest {
   }
   if (!URL.canParse(parts.url)) throw new InvalidRequestError('The request target is not a valid URL path.', { code: 'invalid_path' });
   const body = parts.body !== undefined && method !== 'GET' && method !== 'HEAD' ? parts.body : undefined;
-  return { method, url: parts.url, headers, signal: parts.signal, arrayBuffer: () => Promise.resolve(ownBuffer(body)) };
-}
-
-/** A fresh ArrayBuffer of exactly the body's bytes (a Buffer may be a view into a shared pool). */
-function ownBuffer(body: Uint8Array | string | undefined): ArrayBuffer {
-  if (body === undefined) return NO_BODY;
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const bytes = body === undefined ? NO_BODY : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  return { method, url: parts.url, headers, signal: parts.signal, arrayBuffer: () => Promise.resolve(bytes) };
 }
 
 /**

@@ -11,6 +11,9 @@ export interface GatewayRequest {
   readonly headers: Headers;
   /** Aborted when the caller leaves. */
   readonly signal: AbortSignal;
-  /** The whole body (empty when there is none). */
-  arrayBuffer(): Promise<ArrayBuffer>;
+  /**
+   * The whole body (empty when there is none). The adapters hand over a view of the bytes they read rather than
+   * a copy; a web `Request` gives its own ArrayBuffer.
+   */
+  arrayBuffer(): Promise<ArrayBuffer | Uint8Array>;
 }

@@ -46,7 +46,7 @@ export async function readInferenceBody(request: GatewayRequest, operation: Infe
   return { text, json, model, modelFields };
 }
 
-function decodeUtf8(bytes: ArrayBuffer): string {
+function decodeUtf8(bytes: ArrayBuffer | Uint8Array): string {
   try {
     return UTF8.decode(bytes);
   } catch {

@@ -1,15 +1,18 @@
 import { fromResponse } from '../support/answers.js';
+import { connect } from 'node:net';
 import { startLocalServer, type LocalServer } from '../../lambda/adapters/node-server.js';
 import { rawRequest } from '../support/raw-http.js';
 
 /** Requests node:http parses but no web Request can hold: each must get an API-shaped 4xx, never an empty reply. */
 let server: LocalServer;
 let gatewayCalls = 0;
+let lastBodyLength = 0;
 
 beforeAll(async () => {
   server = await startLocalServer({
     gateway: async (request) => {
       gatewayCalls++;
+      lastBodyLength = (await request.arrayBuffer()).byteLength;
       return fromResponse(new Response(JSON.stringify({ path: new URL(request.url).pathname, host: request.headers.get('host') }), { headers: { 'content-type': 'application/json' } }));
     },
   });
@@ -46,5 +49,29 @@ describe('the local server with requests a Request cannot hold', () => {
     else expect(json.error).toMatchObject({ type: 'invalid_request_error', message: expect.any(String), code: expect.any(String) });
     if (status === 405) expect(reply.headers['allow']).toBe('GET, POST, DELETE');
     expect(gatewayCalls).toBe(before);
+  });
+});
+
+describe('the local server reading request bodies', () => {
+  it('gives the gateway a body sent in several pieces, whole', async () => {
+    const body = JSON.stringify({ model: 'm', pad: 'x'.repeat(100_000) });
+    const reply = await rawRequest(server.url, `POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\ncontent-length: ${body.length}\r\n${close}${body}`);
+    expect(reply.status).toBe(200);
+    expect(lastBodyLength).toBe(body.length);
+  });
+
+  it('keeps serving after a caller leaves in the middle of a body, without calling the gateway for it', async () => {
+    const before = gatewayCalls;
+    const { hostname, port } = new URL(server.url);
+    await new Promise<void>((resolve) => {
+      const socket = connect({ host: hostname, port: Number(port) }, () => {
+        socket.write('POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\ncontent-length: 1000\r\n\r\n{"model":');
+        setTimeout(() => socket.destroy(), 50);
+      });
+      socket.on('close', () => resolve());
+    });
+    const reply = await rawRequest(server.url, `GET /v1/models HTTP/1.1\r\nHost: gw\r\n${close}`);
+    expect(reply.status).toBe(200);
+    expect(gatewayCalls).toBe(before + 1);
   });
 });

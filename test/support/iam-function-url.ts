@@ -70,7 +70,7 @@ export function forbidden(): Response {
 export function behindIamFunctionUrl(gateway: Gateway, iam: FunctionUrlIam): Gateway {
   return async (request, invocation) => {
     const url = new URL(request.url);
-    const body = Buffer.from(await request.arrayBuffer());
+    const body = Buffer.from(new Uint8Array(await request.arrayBuffer()));
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
     const verdict = await verifyFunctionUrlCaller({ method: request.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers, body }, iam);
