@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { UpstreamRequest } from './upstream-request.js';
 
 /** Resolves AWS credentials; `fromNodeProviderChain()` memoizes and refreshes them before they expire. */
@@ -86,8 +86,9 @@ export class MantleSigner {
   }
 }
 
+/** The one-shot `hash` (Node 20.12+) costs about half of `createHash().update().digest()` for a small input. */
 function sha256Hex(data: string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /** `20261101T120000Z` */
