@@ -1,5 +1,6 @@
 import { GatewayError, InvalidRequestError } from '../domain/errors.js';
 import type { GatewayRequest } from '../core/gateway-request.js';
+import { InboundHeaders } from './inbound-headers.js';
 
 /**
  * Builds the request both adapters hand to the gateway, or throws a GatewayError the adapter renders in the API
@@ -43,37 +44,11 @@ export function toInboundRequest(parts: InboundRequestParts): GatewayRequest {
   const upper = parts.method.toUpperCase();
   if (!TOKEN.test(parts.method) || FORBIDDEN_METHODS.has(upper)) throw unservedMethod(parts.method);
   const method = NORMALIZED_METHODS.has(upper) ? upper : parts.method;
-  const headers = new Headers();
-  for (const [name, value] of parts.headers) {
-    if (value !== undefined) appendHeader(headers, name, value);
-  }
+  const headers = new InboundHeaders(parts.headers);
   if (!URL.canParse(parts.url)) throw new InvalidRequestError('The request target is not a valid URL path.', { code: 'invalid_path' });
   const body = parts.body !== undefined && method !== 'GET' && method !== 'HEAD' ? parts.body : undefined;
   const bytes = body === undefined ? NO_BODY : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   return { method, url: parts.url, headers, signal: parts.signal, arrayBuffer: () => Promise.resolve(bytes) };
-}
-
-/**
- * Function URLs (like ALB and API Gateway) decode header bytes as UTF-8, so a value can hold characters above
- * U+00FF that a Headers object refuses. CDNs add such headers (Cloudflare's `cf-ipcity: Srīperumbūdūr`), and the
- * gateway reads only a few allow-listed ones: failing the request would turn away callers for a header nobody
- * reads. Such a value is kept as its UTF-8 bytes, which is what went over the wire and what node:http shows.
- * Only the rare failing header pays for the retry.
- */
-function appendHeader(headers: Headers, name: string, value: string): void {
-  try {
-    headers.append(name, value);
-    return;
-  } catch {
-    // fall through: a value above U+00FF, or a name or value no HTTP message can carry
-  }
-  try {
-    headers.append(name, Buffer.from(value, 'utf8').toString('latin1'));
-  } catch {
-    throw new InvalidRequestError(`The request header ${JSON.stringify(name.slice(0, 60))} has a name or value that is not valid in HTTP.`, {
-      code: 'invalid_header',
-    });
-  }
 }
 
 export function unservedMethod(method: string): GatewayError {

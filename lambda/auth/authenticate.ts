@@ -9,6 +9,7 @@
  *   against the principal documents. Caller keys, if any, are ignored.
  * - `none`: open local runs only (the demo, `npm start` on loopback without keys).
  */
+import type { RequestHeaders } from '../domain/request-headers.js';
 import type { AuthenticatedCaller } from '../domain/caller.js';
 import { AuthenticationError } from '../domain/errors.js';
 import type { Invocation } from '../domain/invocation.js';
@@ -24,7 +25,7 @@ export const CALLER_AUTH_MODES: readonly CallerAuthMode[] = ['api_key', 'iam', '
  * @param documents the config snapshot's non-route documents (where deployed keys and principals live); sources
  *   that read elsewhere (a keys file) ignore them
  */
-export type Authenticate = (request: { readonly headers: Headers }, invocation?: Invocation, documents?: DocumentsByKind) => AuthenticatedCaller | Promise<AuthenticatedCaller>;
+export type Authenticate = (request: { readonly headers: RequestHeaders }, invocation?: Invocation, documents?: DocumentsByKind) => AuthenticatedCaller | Promise<AuthenticatedCaller>;
 
 export interface AuthenticatorOptions {
   readonly mode: CallerAuthMode;
@@ -71,7 +72,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
 }
 
 /** The key from `Authorization: Bearer` and/or `x-api-key`. @throws AuthenticationError when none, or two different ones */
-function presentedKey(headers: Headers): string {
+function presentedKey(headers: RequestHeaders): string {
   const authorization = headers.get('authorization');
   const apiKey = headers.get('x-api-key')?.trim() || undefined;
   let bearer: string | undefined;

@@ -1,3 +1,5 @@
+import type { RequestHeaders } from '../domain/request-headers.js';
+
 /**
  * What the gateway reads of a request. A web `Request` is one (tests pass `new Request(...)`); the adapters pass
  * a plain object over the body they have already read whole, because constructing a `Request` (its URL, a body
@@ -8,7 +10,7 @@ export interface GatewayRequest {
   readonly method: string;
   /** Absolute URL: scheme, host and origin-form target. */
   readonly url: string;
-  readonly headers: Headers;
+  readonly headers: RequestHeaders;
   /** Aborted when the caller leaves. */
   readonly signal: AbortSignal;
   /**

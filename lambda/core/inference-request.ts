@@ -1,4 +1,5 @@
 import type { ApiSurface } from '../domain/api-surface.js';
+import type { RequestHeaders } from '../domain/request-headers.js';
 import type { ResolvedRoute } from '../domain/resolved-route.js';
 import type { UpstreamRequest } from '../upstream/upstream-request.js';
 import { buildUpstreamHeaders } from '../upstream/upstream-headers.js';
@@ -19,7 +20,7 @@ const UPSTREAM_SUFFIX: Record<InferenceOperation, string> = {
  * The upstream request for one route: its URL, the allow-listed headers plus the route's, and the caller's body
  * (or the route's compatibility translation of it) with only `model` replaced. Built per attempt, because each route has its own model id and host.
  */
-export function inferenceRequest(operation: InferenceOperation, surface: ApiSurface, inbound: Headers, body: InferenceBody, target: ResolvedRoute, exchange: RouteExchange): UpstreamRequest {
+export function inferenceRequest(operation: InferenceOperation, surface: ApiSurface, inbound: RequestHeaders, body: InferenceBody, target: ResolvedRoute, exchange: RouteExchange): UpstreamRequest {
   return {
     method: 'POST',
     url: new URL(target.baseUrl + (exchange.upstreamSuffix ?? UPSTREAM_SUFFIX[operation])),

@@ -1,4 +1,5 @@
 import type { ApiSurface } from '../domain/api-surface.js';
+import type { RequestHeaders } from '../domain/request-headers.js';
 import type { ResolvedRoute } from '../domain/resolved-route.js';
 
 /** Mantle accepts this version on the Messages path; callers may name another. */
@@ -11,7 +12,7 @@ const USER_AGENT = 'mantle-gateway/0.1';
  * Everything else a caller sent (Authorization, x-api-key, OpenAI-Project, anthropic-workspace, cookies,
  * x-amz-*, forwarding headers) stays here by construction: only the names below are ever read.
  */
-export function buildUpstreamHeaders(inbound: Headers, target: ResolvedRoute, surface: ApiSurface, hasBody: boolean): Record<string, string> {
+export function buildUpstreamHeaders(inbound: RequestHeaders, target: ResolvedRoute, surface: ApiSurface, hasBody: boolean): Record<string, string> {
   const headers: Record<string, string> = {
     accept: inbound.get('accept') ?? 'application/json',
     // Ask for the bytes as Mantle has them: passing them through needs no decompression and no recompression.

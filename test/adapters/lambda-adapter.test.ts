@@ -36,7 +36,9 @@ describe('createFunctionUrlHandler', () => {
   it('turns the function URL event into the request the gateway sees', async () => {
     let seen: { url: string; method: string; body: string; headers: Record<string, string> } | undefined;
     const gateway: Gateway = async (request) => {
-      seen = { url: request.url, method: request.method, body: new TextDecoder().decode(await request.arrayBuffer()), headers: Object.fromEntries(request.headers) };
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, name) => (headers[name] = value));
+      seen = { url: request.url, method: request.method, body: new TextDecoder().decode(await request.arrayBuffer()), headers };
       return fromResponse(new Response('ok'));
     };
     await createFunctionUrlHandler(gateway, fakeHttpResponseStream)(

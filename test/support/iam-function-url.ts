@@ -77,7 +77,7 @@ export function behindIamFunctionUrl(gateway: Gateway, iam: FunctionUrlIam): Gat
     if (!verdict.ok) return fromResponse(forbidden());
     const forwarded = new Request(request.url, {
       method: request.method,
-      headers: request.headers,
+      headers,
       ...(body.length > 0 ? { body } : {}),
       signal: request.signal,
     });
