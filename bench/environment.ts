@@ -3,6 +3,7 @@
  * from a generated file, signing through the default credential chain, here the environment), and the floor
  * proxy, each in its own process; plus the three ways (legs) a client reaches the simulator.
  */
+import { generateApiKey, type NewApiKey } from '../lambda/auth/api-key.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,11 +57,15 @@ export async function startBenchEnvironment(options: EnvironmentOptions = {}): P
     started.push(simulator);
     const configFile = join(dir, 'gateway.yaml');
     await writeFile(configFile, routeConfig(simulator.url));
-    const gateway = await startGateway(bundle, configFile, options);
+    // Caller auth on, as `npm start` with GATEWAY_KEYS_FILE and every deployment: the gateway leg presents a key.
+    const key = generateApiKey();
+    const keysFile = join(dir, 'keys.yaml');
+    await writeFile(keysFile, keysFileFor(key));
+    const gateway = await startGateway(bundle, configFile, keysFile, options);
     started.push(gateway);
     const floor = await startServerProcess(bundle, 'floor', { upstream: simulator.url, region: BENCH_REGION, credentials: BENCH_CREDENTIALS, models: BENCH_MODELS });
     started.push(floor);
-    return environment(simulator, gateway, floor, bundle.entry, async () => {
+    return environment(simulator, gateway, floor, bundle.entry, key.key, async () => {
       await Promise.all(started.map((server) => server.stop()));
       await Promise.all([bundle.remove(), rm(dir, { recursive: true, force: true })]);
     });
@@ -71,10 +76,11 @@ export async function startBenchEnvironment(options: EnvironmentOptions = {}): P
   }
 }
 
-function startGateway(bundle: ServerBundle, configFile: string, options: EnvironmentOptions): Promise<ServerProcess> {
+function startGateway(bundle: ServerBundle, configFile: string, keysFile: string, options: EnvironmentOptions): Promise<ServerProcess> {
   const start: StartOptions = {
     env: {
       GATEWAY_CONFIG: configFile,
+      GATEWAY_KEYS_FILE: keysFile,
       AWS_REGION: BENCH_REGION,
       AWS_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: BENCH_CREDENTIALS.secretAccessKey,
@@ -88,7 +94,7 @@ function startGateway(bundle: ServerBundle, configFile: string, options: Environ
   return startServerProcess(bundle, 'gateway', {}, start);
 }
 
-function environment(simulator: ServerProcess, gateway: ServerProcess, floor: ServerProcess, bundleFile: string, close: () => Promise<void>): BenchEnvironment {
+function environment(simulator: ServerProcess, gateway: ServerProcess, floor: ServerProcess, bundleFile: string, apiKey: string, close: () => Promise<void>): BenchEnvironment {
   const signer = new FloorSigner(BENCH_CREDENTIALS, BENCH_REGION);
   const simulatorHost = new URL(simulator.url).host;
   const path = '/v1/chat/completions';
@@ -99,11 +105,17 @@ function environment(simulator: ServerProcess, gateway: ServerProcess, floor: Se
     bundleFile,
     close,
     request(leg, body) {
-      if (leg !== 'direct') return { url: `${leg === 'gateway' ? gateway.url : floor.url}${path}`, headers: {}, body: Buffer.from(JSON.stringify(body)) };
+      if (leg === 'gateway') return { url: `${gateway.url}${path}`, headers: { authorization: `Bearer ${apiKey}` }, body: Buffer.from(JSON.stringify(body)) };
+      if (leg === 'floor') return { url: `${floor.url}${path}`, headers: {}, body: Buffer.from(JSON.stringify(body)) };
       const signedBody = Buffer.from(JSON.stringify({ ...body, model: BENCH_MODELS[body.model] }));
       return { url: `${simulator.url}${path}`, headers: signer.sign({ method: 'POST', host: simulatorHost, path, body: signedBody }), body: signedBody };
     },
   };
+}
+
+/** One key granted every model, as `npx mantle-gateway keys create --file` writes it. */
+function keysFileFor(key: NewApiKey): string {
+  return `keys:\n  - id: ${key.keyId}\n    name: bench\n    hash: ${key.hash}\n    grants: ['*']\n    created_at: '2026-12-01T00:00:00Z'\n`;
 }
 
 function routeConfig(simulatorUrl: string): string {

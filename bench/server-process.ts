@@ -7,6 +7,7 @@
  *
  * Usage: node server-process.mjs simulator|gateway|floor '<json options>'
  */
+import { callerAuthFromEnvironment } from '../lambda/auth/callers-from-environment.js';
 import { startLocalServer } from '../lambda/adapters/node-server.js';
 import { createAwsGateway } from '../lambda/aws-gateway.js';
 import { configSourceFromEnvironment } from '../lambda/config-store/config-from-environment.js';
@@ -46,11 +47,12 @@ async function start(role: string, options: unknown): Promise<{ url: string; clo
     }
     case 'gateway': {
       // As dev/start.ts: request records and metrics on (compact lines, to a discarded stdout), the file named by
-      // GATEWAY_CONFIG, the default credential chain (the environment here).
+      // GATEWAY_CONFIG, caller keys from GATEWAY_KEYS_FILE, the default credential chain (the environment here).
       configureLocalLogFormat(process.env, false);
       const { logger, records } = createObservability(process.env);
       const { source } = await configSourceFromEnvironment(process.env, logger);
-      return startLocalServer({ gateway: createAwsGateway({ config: source, log: logger, records }) });
+      const auth = callerAuthFromEnvironment({ env: process.env, host: '127.0.0.1', logger });
+      return startLocalServer({ gateway: createAwsGateway({ config: source, authenticate: auth.authenticate, log: logger, records }) });
     }
     case 'floor':
       return startFloorProxy(options as FloorRoleOptions);
