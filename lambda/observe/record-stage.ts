@@ -32,14 +32,21 @@ export function recordResponse(response: Answer, facts: RequestFacts, invocation
   const end = (ending: Ending): void => {
     if (written) return;
     written = true;
-    const findings = watcher.finish();
-    if (findings.usage && !facts.usage) facts.usage = findings.usage;
+    const endedAt = performance.now();
     const gone = ending === 'cancelled' || signal.aborted ? true : invocation.reportsDisconnect ? false : undefined;
-    // A stream cut short because the caller left is the caller's doing, not an upstream failure.
-    if (fromUpstream && !facts.error && !(gone && ending !== 'done')) noteUpstreamError(facts, response.status, findings.error, ending);
-    if (gone && facts.error?.type === 'upstream_unreachable') facts.error = { ...facts.error, type: 'client_gone' };
-    const delivery = { status: response.status, endedAt: performance.now(), bytesOut, ...(firstByteAt !== undefined ? { firstByteAt } : {}), ...(gone !== undefined ? { clientGone: gone } : {}) };
-    sink.write(buildRecord(facts, invocation, delivery), { model: metricModel(facts) });
+    // The rest waits until the adapter has written the answer's last bytes (the next check phase): reading the
+    // usage, building the record and writing its line and metrics cost more than the rest of the answer path, and
+    // none of it should delay the caller. It still runs before a Lambda handler's invocation ends: the runtime
+    // reports the end over its own socket, which takes later turns of the event loop.
+    setImmediate(() => {
+      const findings = watcher.finish();
+      if (findings.usage && !facts.usage) facts.usage = findings.usage;
+      // A stream cut short because the caller left is the caller's doing, not an upstream failure.
+      if (fromUpstream && !facts.error && !(gone && ending !== 'done')) noteUpstreamError(facts, response.status, findings.error, ending);
+      if (gone && facts.error?.type === 'upstream_unreachable') facts.error = { ...facts.error, type: 'client_gone' };
+      const delivery = { status: response.status, endedAt, bytesOut, ...(firstByteAt !== undefined ? { firstByteAt } : {}), ...(gone !== undefined ? { clientGone: gone } : {}) };
+      sink.write(buildRecord(facts, invocation, delivery), { model: metricModel(facts) });
+    });
   };
   const passed = (chunk: Uint8Array): void => {
     if (firstByteAt === undefined && chunk.byteLength > 0) firstByteAt = performance.now();
