@@ -2,31 +2,28 @@ import type { IncomingMessage } from 'node:http';
 import type { ChunkSource } from '../domain/answer.js';
 
 /**
- * An upstream answer's body as a {@link ChunkSource}: at most one chunk is read ahead, and the socket is paused
- * until that chunk is asked for, so a slow caller slows Mantle's stream down instead of filling memory.
- * A body destroyed before its end (the call aborted, the connection cut) rejects the next read: it must not look
- * complete.
+ * An upstream answer's body as a {@link ChunkSource}, read in paused mode: each read takes what the socket has
+ * buffered (`answer.read()`, no flowing mode, no pause and resume per chunk) or waits for the next `readable`, so
+ * a slow caller slows Mantle's stream down instead of filling memory. A body destroyed before its end (the call
+ * aborted, the connection cut) rejects the next read: it must not look complete.
  */
 export function incomingBody(answer: IncomingMessage): ChunkSource {
   return new IncomingBody(answer);
 }
 
 class IncomingBody implements ChunkSource {
-  private readonly queued: Buffer[] = [];
   private ended = false;
   private failure: Error | undefined;
   private waiting: { resolve: (chunk: Uint8Array | undefined) => void; reject: (error: Error) => void } | undefined;
 
   constructor(private readonly answer: IncomingMessage) {
-    answer.on('data', (chunk: Buffer) => {
+    answer.on('readable', () => {
       const waiting = this.waiting;
-      if (waiting) {
-        this.waiting = undefined;
-        waiting.resolve(chunk);
-        return;
-      }
-      this.queued.push(chunk);
-      answer.pause();
+      if (!waiting) return;
+      const chunk = answer.read() as Buffer | null;
+      if (chunk === null) return; // at the end: 'end' follows
+      this.waiting = undefined;
+      waiting.resolve(chunk);
     });
     answer.once('end', () => {
       this.ended = true;
@@ -39,21 +36,27 @@ class IncomingBody implements ChunkSource {
   }
 
   read(): Promise<Uint8Array | undefined> {
-    const chunk = this.queued.shift();
-    if (chunk !== undefined) {
-      if (this.queued.length === 0) this.answer.resume();
-      return Promise.resolve(chunk);
-    }
     if (this.failure) return Promise.reject(this.failure);
-    if (this.ended) return Promise.resolve(undefined);
+    if (this.ended || this.answer.readableFlowing) return Promise.resolve(undefined);
+    const chunk = this.answer.read() as Buffer | null;
+    if (chunk !== null) return Promise.resolve(chunk);
+    if (this.answer.complete && this.answer.readableLength === 0) {
+      // All of it arrived and has been read: the end is known now, before Node's 'end' event a few ticks later.
+      this.ended = true;
+      return Promise.resolve(undefined);
+    }
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
-      this.answer.resume();
     });
   }
 
+  /** A body that arrived whole is drained (its socket is reused); one still arriving is cut off. */
   cancel(): void {
-    this.answer.destroy();
+    if (this.ended || this.failure) return;
+    this.ended = true;
+    this.settle((waiting) => waiting.resolve(undefined));
+    if (this.answer.complete) this.answer.resume();
+    else this.answer.destroy();
   }
 
   private fail(error: Error): void {

@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { incomingBody } from './incoming-body.js';
 import type { FetchFunction, UpstreamAnswer, UpstreamInit } from './send-upstream.js';
@@ -9,7 +9,8 @@ import type { FetchFunction, UpstreamAnswer, UpstreamInit } from './send-upstrea
  * Node's own header object and the socket's chunks: no web `Response`, `Headers` or stream in between. Node's
  * `fetch` (undici) cost about four times as much per request as this (docs/adr/0001, 0012).
  *
- * Aborting the signal before the headers rejects with the signal's reason; after them it fails the body's next read.
+ * Aborting the signal before the headers rejects with the signal's reason; after them it fails the body's next read,
+ * unless the whole answer had already arrived (then the body just ends).
  *
  * @example
  * const gateway = createGateway({ config, authorize, fetch: createNodeHttpFetch() });
@@ -29,16 +30,22 @@ function send(url: URL, init: UpstreamInit, agent: HttpAgent, secure: boolean): 
   const headers: OutgoingHttpHeaders = { ...init.headers };
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
   return new Promise<UpstreamAnswer>((resolve, reject) => {
+    let received: IncomingMessage | undefined;
     const options = { method: init.method, hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers, agent };
     const request = (secure ? httpsRequest : httpRequest)(options, (answer) => {
       const status = answer.statusCode ?? 502;
       const empty = status === 204 || status === 304 || init.method === 'HEAD';
+      received = answer;
       if (empty) answer.resume();
       resolve({ status, headers: answer.headers, body: empty ? undefined : incomingBody(answer) });
     });
     request.on('error', reject);
     const abort = (): void => {
-      request.destroy(signal.reason as Error);
+      // An answer that arrived whole has nothing left to stop: its unread rest is drained so the socket goes back
+      // to the pool. Destroying the request then would fail a socket Node's client has already let go of (an
+      // 'error' nobody listens to).
+      if (received?.complete) received.resume();
+      else request.destroy(signal.reason as Error);
     };
     signal.addEventListener('abort', abort, { once: true });
     request.once('close', () => signal.removeEventListener('abort', abort));
