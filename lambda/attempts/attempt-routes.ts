@@ -121,7 +121,8 @@ export async function attemptRoutes(plan: AttemptPlan, context: AttemptContext):
 
 async function attemptOnce(plan: AttemptPlan, context: AttemptContext, route: ResolvedRoute, timeoutMs: number): Promise<Outcome> {
   const request = plan.build(route);
-  await context.authorize(request, route.provider, plan.surface);
+  const authorizing = context.authorize(request, route.provider, plan.surface);
+  if (authorizing) await authorizing;
   const controller = new AbortController();
   const started = context.now();
   // The record stage's view of each call: {region, status or error, ms}, Mantle's request id, quota headers.

@@ -20,7 +20,7 @@ import type { UpstreamRequest } from '../upstream/upstream-request.js';
 
 /** Adds SigV4 headers for the client's service to a request (the gateway's `MantleSigner` with its service set). */
 export interface RequestSigner {
-  sign(request: UpstreamRequest, region: string): Promise<void>;
+  sign(request: UpstreamRequest, region: string): void | Promise<void>;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;

@@ -1,13 +1,20 @@
 import { createHmac, hash } from 'node:crypto';
 import type { UpstreamRequest } from './upstream-request.js';
 
-/** Resolves AWS credentials; `fromNodeProviderChain()` memoizes and refreshes them before they expire. */
-export type CredentialProvider = () => Promise<{
+export interface SigningCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
   readonly expiration?: Date;
-}>;
+}
+
+/** Resolves AWS credentials; `fromNodeProviderChain()` memoizes and refreshes them before they expire. */
+export type CredentialProvider = () => Promise<SigningCredentials>;
+
+/** Credentials without an expiry are asked for again after this long (a provider may still rotate them). */
+export const CREDENTIALS_HOLD_MS = 60_000;
+/** Credentials with an expiry are asked for again this long before it, as the AWS SDKs refresh them. */
+export const CREDENTIALS_REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 
 /** The SigV4 service name of Mantle (not `bedrock`, which signs bedrock-runtime). */
 export const MANTLE_SIGNING_SERVICE = 'bedrock-mantle';
@@ -42,6 +49,8 @@ const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca4959
  */
 export class MantleSigner {
   private readonly keys = new Map<string, { readonly secret: string; readonly key: Buffer }>();
+  /** The provider's last answer, used without asking again until `refreshAt` (epoch ms). */
+  private held: { readonly credentials: SigningCredentials; readonly refreshAt: number } | undefined;
 
   constructor(
     private readonly credentials: CredentialProvider,
@@ -50,10 +59,23 @@ export class MantleSigner {
     private readonly service: string = MANTLE_SIGNING_SERVICE,
   ) {}
 
-  /** Adds `authorization`, `x-amz-date`, `x-amz-content-sha256` and, with role credentials, `x-amz-security-token`. */
-  async sign(request: UpstreamRequest, region: string): Promise<void> {
-    const credentials = await this.credentials();
-    const amzDate = amzDateOf(this.now());
+  /**
+   * Adds `authorization`, `x-amz-date`, `x-amz-content-sha256` and, with role credentials, `x-amz-security-token`.
+   * Synchronous while the credentials it holds are fresh (every request but about one a minute); otherwise it asks
+   * the provider first and returns that promise.
+   */
+  sign(request: UpstreamRequest, region: string): void | Promise<void> {
+    const now = this.now();
+    const held = this.held;
+    if (held && now.getTime() < held.refreshAt) return this.signWith(held.credentials, request, region, now);
+    return this.credentials().then((credentials) => {
+      this.held = { credentials, refreshAt: refreshAtOf(credentials, now.getTime()) };
+      this.signWith(credentials, request, region, now);
+    });
+  }
+
+  private signWith(credentials: SigningCredentials, request: UpstreamRequest, region: string, now: Date): void {
+    const amzDate = amzDateOf(now);
     const day = amzDate.slice(0, 8);
     const headers = request.headers;
     delete headers['authorization'];
@@ -84,6 +106,11 @@ export class MantleSigner {
     this.keys.set(cacheKey, { secret, key });
     return key;
   }
+}
+
+function refreshAtOf(credentials: SigningCredentials, now: number): number {
+  const expiry = credentials.expiration?.getTime();
+  return expiry === undefined ? now + CREDENTIALS_HOLD_MS : Math.min(now + CREDENTIALS_HOLD_MS, expiry - CREDENTIALS_REFRESH_BEFORE_EXPIRY_MS);
 }
 
 /** The one-shot `hash` (Node 20.12+) costs about half of `createHash().update().digest()` for a small input. */

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { MantleSigner } from '../../lambda/upstream/sigv4.js';
+import { CREDENTIALS_HOLD_MS, CREDENTIALS_REFRESH_BEFORE_EXPIRY_MS, MantleSigner } from '../../lambda/upstream/sigv4.js';
 import type { UpstreamRequest } from '../../lambda/upstream/upstream-request.js';
 
 /** Golden vector: pinned clock and credentials, so the signature is fixed (cross-checked by referenceSignature below). */
@@ -129,15 +129,43 @@ describe('MantleSigner against @smithy/signature-v4', () => {
     expect(upstream.headers['authorization']).toBe(expected);
   });
 
-  it('derives a new signing key when the credentials change', async () => {
+  it('derives a new signing key when the provider hands over new credentials (asked again after a minute)', async () => {
     let secret = CREDENTIALS.secretAccessKey;
-    const rotating = new MantleSigner(async () => ({ ...CREDENTIALS, secretAccessKey: secret }), () => SIGNING_DATE);
+    let now = SIGNING_DATE.getTime();
+    const rotating = new MantleSigner(async () => ({ ...CREDENTIALS, secretAccessKey: secret }), () => new Date(now));
     const first = request();
     await rotating.sign(first, 'us-east-2');
     secret = 'another-secret';
+    const held = request();
+    await rotating.sign(held, 'us-east-2');
+    expect(held.headers['authorization']).toBe(first.headers['authorization']);
+    now += CREDENTIALS_HOLD_MS;
     const second = request();
     await rotating.sign(second, 'us-east-2');
-    expect(second.headers['authorization']).not.toBe(first.headers['authorization']);
+    expect(second.headers['authorization']).not.toContain(`Signature=${EXPECTED_SIGNATURE}`);
     expect(first.headers['authorization']).toContain(`Signature=${EXPECTED_SIGNATURE}`);
+  });
+
+  it('signs without asking the provider (and without a promise) while the credentials it holds are fresh', async () => {
+    let calls = 0;
+    let now = SIGNING_DATE.getTime();
+    const expiration = new Date(now + 10 * 60_000);
+    const signer = new MantleSigner(async () => (calls++, { ...CREDENTIALS, expiration }), () => new Date(now));
+    await signer.sign(request(), 'us-east-2');
+    expect(calls).toBe(1);
+    expect(signer.sign(request(), 'us-east-2')).toBeUndefined();
+    // Five minutes before the expiry it asks again, as the AWS SDKs refresh.
+    now = expiration.getTime() - CREDENTIALS_REFRESH_BEFORE_EXPIRY_MS;
+    await signer.sign(request(), 'us-east-2');
+    expect(calls).toBe(2);
+  });
+
+  it('asks the provider on every request once the credentials are within five minutes of expiring', async () => {
+    let calls = 0;
+    const expiration = new Date(SIGNING_DATE.getTime() + 60_000);
+    const signer = new MantleSigner(async () => (calls++, { ...CREDENTIALS, expiration }), () => SIGNING_DATE);
+    await signer.sign(request(), 'us-east-2');
+    await signer.sign(request(), 'us-east-2');
+    expect(calls).toBe(2);
   });
 });
