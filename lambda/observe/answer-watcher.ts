@@ -20,6 +20,11 @@ const NEWLINE = 10;
 const USAGE_NEEDLE = Buffer.from('"usage"');
 const ERROR_NEEDLE = Buffer.from('error');
 const MESSAGE_NEEDLE = Buffer.from('"message"');
+/** Lines up to this size are searched whole for usage and errors. */
+const SHORT_LINE_BYTES = 4 * 1024;
+/** In a longer line, errors are looked for in its first bytes and usage in its last ones. */
+const LONG_LINE_HEAD_BYTES = 1024;
+const LONG_LINE_TAIL_BYTES = 16 * 1024;
 
 export type WatchMode =
   /** SSE: parse usage and error events line by line. */
@@ -100,7 +105,7 @@ export class AnswerWatcher {
   }
 
   private bytesLine(line: Buffer): void {
-    if (line.length < 6 || (!hasUsageObject(line) && line.indexOf(ERROR_NEEDLE) === -1 && line.indexOf(MESSAGE_NEEDLE) === -1)) return;
+    if (line.length < 6 || !mayReport(line)) return;
     this.line(line.toString('utf8'));
   }
 
@@ -135,6 +140,18 @@ export class AnswerWatcher {
     else if (typeof body['input_tokens'] === 'number') mergeUsage((this.usage = {}), body);
     this.error = errorOf(body, this.errorType);
   }
+}
+
+/**
+ * Whether a line may carry usage or an error, so is worth decoding and parsing. A short line is searched whole. In
+ * a long one (a big text or tool-argument delta, a `response.completed` holding the whole output) an error shows
+ * at its start (`{"error":`, `"type":"error"`, `response.failed` with its `error` before the output) and usage
+ * near its end, so only those parts are searched: one pass over the line instead of three.
+ */
+function mayReport(line: Buffer): boolean {
+  if (line.length <= SHORT_LINE_BYTES) return hasUsageObject(line) || line.indexOf(ERROR_NEEDLE) !== -1 || line.indexOf(MESSAGE_NEEDLE) !== -1;
+  const head = line.subarray(0, LONG_LINE_HEAD_BYTES);
+  return head.indexOf(ERROR_NEEDLE) !== -1 || head.indexOf(MESSAGE_NEEDLE) !== -1 || hasUsageObject(line.subarray(Math.max(0, line.length - LONG_LINE_TAIL_BYTES)));
 }
 
 /** True when the line has `"usage"` followed by `:` and `{` (Chat's `"usage":null` on every chunk is not). */

@@ -34,6 +34,8 @@ export function watchStream(source: ChunkSource, held: readonly Uint8Array[], op
   let carry: Uint8Array | undefined;
   let lastSent: Uint8Array | undefined = held.at(-1);
   let nextHeld = 0;
+  /** The rest of a chunk whose first part completed the held tail: sent on the next read, before reading on. */
+  let queued: Uint8Array | undefined;
   let done = false;
   /** Settles the read in progress early: the idle timer's way to stop waiting on a silent upstream. */
   let interrupt: ((step: Step) => void) | undefined;
@@ -62,6 +64,11 @@ export function watchStream(source: ChunkSource, held: readonly Uint8Array[], op
   return {
     async read() {
       if (nextHeld < held.length) return held[nextHeld++];
+      if (queued && !done) {
+        lastSent = queued;
+        queued = undefined;
+        return lastSent;
+      }
       // Loops only while a chunk ends inside an event and so yields nothing to send yet.
       while (!done) {
         const step = await readUpstream();
@@ -74,11 +81,25 @@ export function watchStream(source: ChunkSource, held: readonly Uint8Array[], op
           if (rest) return rest;
           return undefined;
         }
-        const chunk = carry ? concat(carry, step) : step;
-        const boundary = endsAtBoundary(chunk) ? chunk.length : lastBoundary(chunk);
-        carry = boundary < chunk.length ? chunk.subarray(boundary) : undefined;
+        const boundary = endsAtBoundary(step) ? step.length : lastBoundary(step);
+        if (carry) {
+          const upTo = Math.max(boundary, junctionBoundary(carry, step));
+          // Still inside the held event: keep gathering it.
+          if (upTo === 0) {
+            carry = concat(carry, step);
+            continue;
+          }
+          // The held tail and this chunk up to its last boundary are whole events: sent as two pieces, back to
+          // back (nothing reads upstream in between), so the chunk is not copied to join them.
+          const head = carry;
+          queued = step.subarray(0, upTo);
+          carry = upTo < step.length ? step.subarray(upTo) : undefined;
+          lastSent = head;
+          return head;
+        }
+        carry = boundary < step.length ? step.subarray(boundary) : undefined;
         if (boundary === 0) continue;
-        lastSent = boundary === chunk.length ? chunk : chunk.subarray(0, boundary);
+        lastSent = boundary === step.length ? step : step.subarray(0, boundary);
         return lastSent;
       }
       return undefined;
@@ -112,6 +133,16 @@ function lastBoundary(chunk: Uint8Array): number {
     if (chunk[index - 1] === LF) return index + 1;
     if (chunk[index - 1] === CR && index >= 2 && chunk[index - 2] === LF) return index + 1;
   }
+  return 0;
+}
+
+/** The offset in `next` just after a blank line that starts at the end of `held` (`\n` | `\n`, `\n` | `\r\n`, `\n\r` | `\n`), or 0. */
+function junctionBoundary(held: Uint8Array, next: Uint8Array): number {
+  const last = held[held.length - 1];
+  if (last === LF) {
+    if (next[0] === LF) return 1;
+    if (next[0] === CR && next[1] === LF) return 2;
+  } else if (last === CR && held[held.length - 2] === LF && next[0] === LF) return 1;
   return 0;
 }
 

@@ -56,6 +56,14 @@ describe('usage from streams, however the bytes are cut', () => {
     for (const cuts of everySplit(stream)) expect(watchIn('sse', stream, cuts)).toEqual({ usage });
   });
 
+  it('reads usage at the end and an error at the start of events far longer than a text delta', () => {
+    const output = 'w'.repeat(40_000);
+    const completed = `event: response.completed\ndata: {"type":"response.completed","response":{"id":"r","output":[{"type":"message","content":[{"type":"output_text","text":"${output}"}]}],"tools":[],"usage":{"input_tokens":7,"output_tokens":9000},"metadata":{"note":"${'m'.repeat(2_000)}"}}}\n\n`;
+    expect(watchIn('sse', completed, [1000, 30_000])).toEqual({ usage: { inputTokens: 7, outputTokens: 9000 } });
+    const failed = `event: response.failed\ndata: {"type":"response.failed","response":{"id":"r","status":"failed","error":{"code":"server_error","message":"boom"},"output":[{"type":"message","content":[{"type":"output_text","text":"${output}"}]}]}}\n\n`;
+    expect(watchIn('sse', failed, [20_000])).toEqual({ error: { type: 'upstream_error', message: 'boom' } });
+  });
+
   it('decodes an interesting line whose multi-byte characters are cut between chunks', () => {
     const stream = 'data: {"type":"error","error":{"type":"overloaded_error","message":"überlastet – später"}}\n\n';
     for (const cuts of everySplit(stream)) expect(watchIn('sse', stream, cuts)).toEqual({ error: { type: 'upstream_error', message: 'überlastet – später' } });

@@ -51,9 +51,19 @@ describe('the watch stage on a committed stream', () => {
 
   it('holds the tail of an event split across chunks until the rest arrives', async () => {
     const { stream } = watch(upstream(['data: {"a"', ':1}\n\ndata: {"b', '":2}\n\n'], 'end'));
-    expect(decoder.decode(await stream.read())).toBe('data: {"a":1}\n\n');
-    expect(decoder.decode(await stream.read())).toBe('data: {"b":2}\n\n');
+    // The held tail goes out with the rest of its event right behind it (two pieces, no upstream read between).
+    expect(decoder.decode(await stream.read())).toBe('data: {"a"');
+    expect(decoder.decode(await stream.read())).toBe(':1}\n\n');
+    expect(decoder.decode(await stream.read())).toBe('data: {"b');
+    expect(decoder.decode(await stream.read())).toBe('":2}\n\n');
     expect(await stream.read()).toBeUndefined();
+  });
+
+  it('sends an event whose blank line is split between chunks as soon as it is complete', async () => {
+    const { stream } = watch(upstream(['data: {"a":1}\n', '\n'], 'stall'), 'chat', 10_000);
+    const text = decoder.decode(await stream.read()) + decoder.decode(await Promise.race([stream.read(), new Promise<undefined>((resolve) => setTimeout(resolve, 1_000))]));
+    expect(text).toBe('data: {"a":1}\n\n');
+    stream.cancel();
   });
 
   it('drops a half-received event when the upstream breaks, so the error event stands on its own', async () => {
