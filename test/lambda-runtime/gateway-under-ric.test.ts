@@ -135,6 +135,31 @@ describe('the CDK-bundled gateway under the real Lambda runtime', () => {
     expect(JSON.parse(reply.body).choices[0].message.content).toBe('Echo: from Srīperumbūdūr');
   });
 
+  it('writes one request record per invocation and one ColdStart metric per environment to the runtime\'s log', async () => {
+    const client = new OpenAI({ baseURL: `${lambda.url}/v1`, apiKey: CALLER_KEY, maxRetries: 0 });
+    const ids: string[] = [];
+    for (const content of ['record one', 'record two']) {
+      const { response } = await client.chat.completions.create({ model: 'gpt-oss-120b', messages: [{ role: 'user', content }] }).withResponse();
+      ids.push(response.headers.get('x-request-id')!);
+    }
+    // The record is written after the answer's last byte (the check phase after it), still inside the invocation.
+    const recordOf = (id: string) =>
+      lambda
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{') && line.includes('"message":"request"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((record) => record['requestId'] === id);
+    const deadline = Date.now() + 5_000;
+    while (ids.some((id) => recordOf(id).length === 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const id of ids) {
+      const records = recordOf(id);
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({ function_request_id: id, endpoint: 'chat_completions', status: 200, caller: { type: 'key', id: CALLER.keyId } });
+    }
+    expect(lambda.output().match(/"Name":"ColdStart"/g) ?? []).toHaveLength(1);
+  });
+
   // Last: the stalled upstream keeps this invocation busy until the runtime is stopped.
   it('delivers stream chunks as they arrive, not when the upstream finishes', async () => {
     east().injectFault({ path: '/v1/chat/completions', stallAfterEvents: 3 });
