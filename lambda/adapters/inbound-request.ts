@@ -1,5 +1,7 @@
 import { GatewayError, InvalidRequestError } from '../domain/errors.js';
-import type { GatewayRequest } from '../core/gateway-request.js';
+import type { Answer } from '../domain/answer.js';
+import { refusedRequest, surfaceOf, type Gateway, type GatewayRequest, type Invocation } from '../core/index.js';
+import { renderError } from '../core/render-error.js';
 import { InboundHeaders } from './inbound-headers.js';
 
 /**
@@ -56,6 +58,19 @@ export function unservedMethod(method: string): GatewayError {
     code: 'method_not_allowed',
     headers: { allow: SERVED_METHODS },
   });
+}
+
+/**
+ * A request the adapter refused, answered and recorded by the gateway like any other (endpoint `unknown`); should
+ * the gateway fail even at that, the caller still gets the error in its envelope.
+ */
+export async function answerRefusal(gateway: Gateway, error: unknown, path: string, signal: AbortSignal, invocation: Invocation): Promise<Answer> {
+  const refusal = asGatewayError(error);
+  try {
+    return await gateway(refusedRequest(refusal, path, signal), invocation);
+  } catch {
+    return renderError(refusal, surfaceOf(path.startsWith('/') ? path : '/'), invocation.requestId);
+  }
 }
 
 /** Anything an adapter caught: a GatewayError as it is, else a 500 that names nothing internal. */

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { isChunkSource, type Answer } from '../domain/answer.js';
 import { surfaceOf, type Gateway, type GatewayRequest, type Invocation } from '../core/index.js';
 import { renderError } from '../core/render-error.js';
-import { asGatewayError, toInboundRequest } from './inbound-request.js';
+import { answerRefusal, asGatewayError, toInboundRequest } from './inbound-request.js';
 import { endWith, pipeBody } from './pipe-body.js';
 import type { FunctionUrlEvent, HttpResponseStreamFactory, LambdaContextLike, StreamingHandler } from './lambda-runtime-types.js';
 
@@ -61,8 +61,14 @@ function toInvocation(event: FunctionUrlEvent, context: LambdaContextLike, recei
  * no HTTP message can carry): the prelude must be written in every case, or the function URL answers a bare 502.
  */
 async function respond(gateway: Gateway, event: FunctionUrlEvent, signal: AbortSignal, invocation: Invocation): Promise<Answer> {
+  let request: GatewayRequest;
   try {
-    return await gateway(toRequest(event, signal), invocation);
+    request = toRequest(event, signal);
+  } catch (error) {
+    return answerRefusal(gateway, error, event.rawPath ?? '/', signal, invocation);
+  }
+  try {
+    return await gateway(request, invocation);
   } catch (error) {
     return renderError(asGatewayError(error), surfaceOf(event.rawPath ?? '/'), invocation.requestId);
   }

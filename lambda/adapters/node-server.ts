@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Answer } from '../domain/answer.js';
-import { GatewayError, InvalidRequestError } from '../domain/errors.js';
-import { renderError } from '../core/render-error.js';
-import { surfaceOf, type Gateway, type Invocation } from '../core/index.js';
-import { asGatewayError, toInboundRequest } from './inbound-request.js';
+import { ClientClosedRequestError, GatewayError, InvalidRequestError } from '../domain/errors.js';
+import type { Gateway, Invocation } from '../core/index.js';
+import { answerRefusal, toInboundRequest } from './inbound-request.js';
 import { answerSocketLevelErrors } from './socket-errors.js';
 import { writeAnswer } from './write-answer.js';
 
@@ -30,7 +29,7 @@ export interface LocalServerOptions {
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   // A missing Host is answered by the listener, in the API envelope, rather than by node with an empty 400.
   const server = createServer({ requireHostHeader: false }, createNodeListener(options.gateway));
-  answerSocketLevelErrors(server);
+  answerSocketLevelErrors(server, options.gateway);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -68,7 +67,7 @@ async function handle(gateway: Gateway, req: IncomingMessage, res: ServerRespons
   try {
     response = await respond(gateway, req, signal, invocation);
   } catch (error) {
-    response = renderError(asGatewayError(error), surfaceOf(target.startsWith('/') ? target : '/'), invocation.requestId);
+    response = await answerRefusal(gateway, error, target, signal, invocation);
     // The rest of the request (a body not read, a message not understood) cannot be trusted on this connection.
     res.setHeader('connection', 'close');
   }
@@ -130,7 +129,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     req.once('error', reject);
     // A caller who leaves mid-body: no 'end' will come.
     req.once('close', () => {
-      if (!req.complete) reject(new Error('The caller left before the request body was complete.'));
+      if (!req.complete) reject(new ClientClosedRequestError());
     });
   });
 }

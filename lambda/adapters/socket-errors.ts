@@ -1,38 +1,45 @@
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Answer } from '../domain/answer.js';
 import { GatewayError } from '../domain/errors.js';
-import { renderError } from '../core/render-error.js';
-import { unservedMethod } from './inbound-request.js';
-import type { ApiSurface } from '../domain/api-surface.js';
-import { surfaceOf } from '../core/index.js';
+import type { Gateway } from '../core/index.js';
+import { answerRefusal, unservedMethod } from './inbound-request.js';
 
 /**
  * Answers, in the API envelope, what node:http does not hand to the request listener: CONNECT (its own event;
  * unanswered, node closes the socket with no reply) and requests its parser rejects (node's default is a bare
- * `400 Bad Request` with no body). The connection is closed after each: what follows on it cannot be trusted.
+ * `400 Bad Request` with no body). The gateway answers and records them as refused requests. The connection is
+ * closed after each: what follows on it cannot be trusted.
  */
-export function answerSocketLevelErrors(server: Server): void {
+export function answerSocketLevelErrors(server: Server, gateway: Gateway): void {
   server.on('connect', (_req, socket: Duplex) => {
-    writeError(socket, unservedMethod('CONNECT'));
+    void refuseOnSocket(gateway, socket, unservedMethod('CONNECT'), '/');
   });
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    writeError(socket, parserError(error), surfaceOfPacket(error.rawPacket));
+    void refuseOnSocket(gateway, socket, parserError(error), pathOfPacket(error.rawPacket));
   });
 }
 
+async function refuseOnSocket(gateway: Gateway, socket: Duplex, error: GatewayError, path: string): Promise<void> {
+  const invocation = { requestId: randomUUID(), receivedAt: performance.now(), reportsDisconnect: true };
+  const answer = await answerRefusal(gateway, error, path, new AbortController().signal, invocation);
+  if (socket.writable) writeWhole(socket, answer);
+  else socket.destroy();
+}
+
 /**
- * The envelope for a request the parser rejected after its request line (a control character in a header, say):
- * the line is usually in the packet the parser saw, and its path says which API the caller speaks. Only a path
- * that looks like one counts; anything else gets the OpenAI envelope.
+ * The path of a request the parser rejected after its request line (a control character in a header, say): the
+ * line is usually in the packet the parser saw, and its path says which API the caller speaks. Only a path that
+ * looks like one counts; anything else is `/` (the OpenAI envelope).
  */
-function surfaceOfPacket(packet: Buffer | undefined): ApiSurface {
+function pathOfPacket(packet: Buffer | undefined): string {
   const line = packet?.subarray(0, Math.min(packet.length, 2048)).toString('latin1').split('\r\n', 1)[0] ?? '';
-  const target = /^[A-Z]{1,16} (\/[^ ?#]*)/.exec(line)?.[1];
-  return target === undefined ? 'openai' : surfaceOf(target);
+  return /^[A-Z]{1,16} (\/[^ ?#]*)/.exec(line)?.[1] ?? '/';
 }
 
 function parserError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): GatewayError {
@@ -49,8 +56,7 @@ function parserError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): Gat
 }
 
 /** Writes a whole HTTP/1.1 response by hand: there is no ServerResponse for these sockets. */
-function writeError(socket: Duplex, error: GatewayError, surface: ApiSurface = 'openai'): void {
-  const response = renderError(error, surface);
+function writeWhole(socket: Duplex, response: Answer): void {
   const body = typeof response.body === 'string' ? response.body : '';
   const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`];
   for (const [name, value] of Object.entries(response.headers)) head.push(`${name}: ${value}`);

@@ -1,3 +1,4 @@
+import type { GatewayError } from '../domain/errors.js';
 import type { RequestHeaders } from '../domain/request-headers.js';
 
 /**
@@ -18,4 +19,23 @@ export interface GatewayRequest {
    * a copy; a web `Request` gives its own ArrayBuffer.
    */
   arrayBuffer(): Promise<ArrayBuffer | Uint8Array>;
+  /**
+   * Set by an adapter for a request it refused before the gateway could read it (a method, target, Host, header
+   * or body no request the gateway serves can hold): the gateway only answers it with this error and records it.
+   */
+  readonly refusal?: Refusal;
+}
+
+export interface Refusal {
+  readonly error: GatewayError;
+  /** The request's path as far as the adapter could tell (`/` when it could not): it picks the error's envelope. */
+  readonly path: string;
+}
+
+const NO_HEADERS: RequestHeaders = { get: () => null, forEach: () => undefined };
+const NO_BODY = new Uint8Array(0);
+
+/** The request an adapter hands over for a request it refused, so the refusal is answered and recorded as any other. */
+export function refusedRequest(error: GatewayError, path: string, signal: AbortSignal): GatewayRequest {
+  return { method: 'GET', url: 'http://refused.invalid/', headers: NO_HEADERS, signal, arrayBuffer: () => Promise.resolve(NO_BODY), refusal: { error, path } };
 }

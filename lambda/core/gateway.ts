@@ -5,7 +5,7 @@ import { renderError } from './render-error.js';
 import type { ApiSurface } from '../domain/api-surface.js';
 import type { ForwardContext } from './forward-context.js';
 import type { Invocation } from '../domain/invocation.js';
-import type { GatewayRequest } from './gateway-request.js';
+import type { GatewayRequest, Refusal } from './gateway-request.js';
 import { forwardInference } from './forward-inference.js';
 import { forwardStoredResponseOperation } from './stored-responses.js';
 import type { ConfigSource } from './config-source.js';
@@ -17,7 +17,7 @@ import type { AuthenticatedCaller, ModelGrants } from '../domain/caller.js';
 import { grantedModel, modelListFor } from './granted-models.js';
 import type { FetchFunction } from '../upstream/send-upstream.js';
 import { createNodeHttpFetch } from '../upstream/node-http-fetch.js';
-import { newRequestFacts } from '../domain/request-facts.js';
+import { newRequestFacts, type RequestFacts } from '../domain/request-facts.js';
 import { endpointName, localInvocation, noteGatewayError, noteModel } from '../observe/request-facts-notes.js';
 import { AllRoutesFailedError } from '../attempts/all-routes-failed.js';
 import { RouteCooldown } from '../attempts/route-cooldown.js';
@@ -80,7 +80,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const context = gatewayContext(options);
   return async (request, invocation = localInvocation()) => {
     const facts = newRequestFacts();
-    const response = await handle(request, { ...context, facts }, options, invocation);
+    const response = request.refusal ? refuse(request.refusal, facts, invocation) : await handle(request, { ...context, facts }, options, invocation);
     if (options.records) return recordResponse(response, facts, invocation, request.signal, options.records);
     return { ...response, headers: { ...response.headers, 'x-request-id': invocation.requestId } };
   };
@@ -96,6 +96,12 @@ function gatewayContext(options: GatewayOptions): Omit<ForwardContext, 'facts'> 
   const attempt = { authorize, fetch: fetchUpstream, settings, firstByteTimeoutMs: headersTimeoutMs, cooldown, random: options.random ?? Math.random, now: () => performance.now() };
   const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? 60_000;
   return { authorize, fetch: fetchUpstream, headersTimeoutMs, attempt, streamIdleTimeoutMs, responseHomes: new ResponseHomes() };
+}
+
+/** A request the adapter refused: its error, in the envelope its path asks for; nothing is read or sent. */
+function refuse(refusal: Refusal, facts: RequestFacts, invocation: Invocation): Answer {
+  noteGatewayError(facts, refusal.error);
+  return renderError(refusal.error, surfaceOf(refusal.path.startsWith('/') ? refusal.path : '/'), invocation.requestId);
 }
 
 const OPEN_LOCAL_CALLER: AuthenticatedCaller = { caller: { type: 'anonymous' }, grants: ALL_MODELS };

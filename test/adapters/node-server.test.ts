@@ -1,5 +1,7 @@
 import { fromResponse } from '../support/answers.js';
 import { connect } from 'node:net';
+import { renderError } from '../../lambda/core/render-error.js';
+import { surfaceOf } from '../../lambda/core/index.js';
 import { startLocalServer, type LocalServer } from '../../lambda/adapters/node-server.js';
 import { rawRequest } from '../support/raw-http.js';
 
@@ -10,7 +12,9 @@ let lastBodyLength = 0;
 
 beforeAll(async () => {
   server = await startLocalServer({
-    gateway: async (request) => {
+    gateway: async (request, invocation) => {
+      // A refused request is only to be answered (and recorded, by a real gateway): nothing is served for it.
+      if (request.refusal) return renderError(request.refusal.error, surfaceOf(request.refusal.path), invocation?.requestId);
       gatewayCalls++;
       lastBodyLength = (await request.arrayBuffer()).byteLength;
       return fromResponse(new Response(JSON.stringify({ path: new URL(request.url).pathname, host: request.headers.get('host') }), { headers: { 'content-type': 'application/json' } }));
