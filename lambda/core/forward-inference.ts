@@ -1,6 +1,7 @@
 import { attemptRoutes } from '../attempts/attempt-routes.js';
 import type { Answer } from '../domain/answer.js';
 import { orderRoutes } from '../attempts/route-order.js';
+import { rememberCreatedResponse } from '../attempts/response-homes.js';
 import { routeExchange, type RouteExchange } from '../compat/route-compatibility.js';
 import type { ApiSurface } from '../domain/api-surface.js';
 import type { ApiStyle } from '../config/types.js';
@@ -54,6 +55,7 @@ export async function forwardInference(
   const candidates = resolveRoutes(table, body.model, operation, requestedFeatures(operation, body.json), grants);
   const exchanges = new Map<ResolvedRoute, RouteExchange>();
   let served: RouteExchange | undefined;
+  let servedRoute: ResolvedRoute | undefined;
   const exchangeFor = (route: ResolvedRoute): RouteExchange => {
     let exchange = exchanges.get(route);
     if (!exchange) exchanges.set(route, (exchange = routeExchange(operation, route.route, body.text, body.json)));
@@ -65,6 +67,7 @@ export async function forwardInference(
       ...order,
       onServed: (route) => {
         served = exchangeFor(route);
+        servedRoute = route;
         order.onServed?.(route);
       },
       build: (route) => inferenceRequest(operation, surface, request.headers, body, route, exchangeFor(route)),
@@ -77,7 +80,8 @@ export async function forwardInference(
     context.attempt,
   );
   // The record needs a bridged stream's usage even when the caller did not ask for the usage chunk.
-  return served?.translateAnswer ? served.translateAnswer(response, { onUsage: (usage) => noteUsage(facts, usage) }) : response;
+  if (served?.translateAnswer) return served.translateAnswer(response, { onUsage: (usage) => noteUsage(facts, usage) });
+  return operation === 'responses_create' && servedRoute ? rememberCreatedResponse(response, servedRoute, context.responseHomes) : response;
 }
 
 interface CandidateOrder {

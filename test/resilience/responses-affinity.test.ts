@@ -71,6 +71,28 @@ describe('stored responses after a fallback, from another gateway instance', () 
   });
 });
 
+describe('responses this environment created', () => {
+  it('are looked up where they were created, after a fallback too, with no probe of another region', async () => {
+    const created = await createDuringFallback();
+    const path = `/openai/v1/responses/${created.id}`;
+    expect((await creator.responses.retrieve(created.id)).output_text).toBe('Echo: remember this');
+    expect(requestsTo('primary', 'GET', path)).toBe(0);
+    expect(requestsTo('secondary', 'GET', path)).toBe(1);
+  });
+
+  it('learn their home from a streamed create\'s response.created event', async () => {
+    env.primary.injectFault({ path: '/openai/v1/responses', status: 503, times: 3 });
+    const stream = await creator.responses.create({ model: MODELS.responses, input: 'stream and remember', stream: true });
+    let id: string | undefined;
+    for await (const event of stream) if (event.type === 'response.created') id = event.response.id;
+    expect(id).toMatch(/^resp_/);
+    const path = `/openai/v1/responses/${id}`;
+    await creator.responses.retrieve(id!);
+    expect(requestsTo('primary', 'GET', path)).toBe(0);
+    expect(requestsTo('secondary', 'GET', path)).toBe(1);
+  });
+});
+
 describe('when the holder is failing', () => {
   it('gives the caller the holder\'s error, not another region\'s 404, on get and on a chained create', async () => {
     const created = await createDuringFallback();
