@@ -51,10 +51,3 @@ export async function readText(body: AnswerBody): Promise<string> {
   for (let chunk = await body.read(); chunk !== undefined; chunk = await body.read()) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
-
-/** A body's byte length when it is whole, else undefined. */
-export function wholeLength(body: AnswerBody): number | undefined {
-  if (body === undefined) return 0;
-  if (typeof body === 'string') return Buffer.byteLength(body);
-  return body instanceof Uint8Array ? body.byteLength : undefined;
-}

@@ -37,7 +37,7 @@ class IncomingBody implements ChunkSource {
 
   read(): Promise<Uint8Array | undefined> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.ended || this.answer.readableFlowing) return Promise.resolve(undefined);
+    if (this.ended) return Promise.resolve(undefined);
     const chunk = this.answer.read() as Buffer | null;
     if (chunk !== null) return Promise.resolve(chunk);
     if (this.answer.complete && this.answer.readableLength === 0) {

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { incomingBody } from './incoming-body.js';
+import type { ChunkSource } from '../domain/answer.js';
 import type { FetchFunction, UpstreamAnswer, UpstreamInit } from './send-upstream.js';
 
 /**
@@ -31,20 +32,22 @@ function send(url: URL, init: UpstreamInit, agent: HttpAgent, secure: boolean): 
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
   return new Promise<UpstreamAnswer>((resolve, reject) => {
     let received: IncomingMessage | undefined;
+    let answerBody: ChunkSource | undefined;
     const options = { method: init.method, hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers, agent };
     const request = (secure ? httpsRequest : httpRequest)(options, (answer) => {
       const status = answer.statusCode ?? 502;
       const empty = status === 204 || status === 304 || init.method === 'HEAD';
       received = answer;
       if (empty) answer.resume();
-      resolve({ status, headers: answer.headers, body: empty ? undefined : incomingBody(answer) });
+      else answerBody = incomingBody(answer);
+      resolve({ status, headers: answer.headers, body: answerBody });
     });
     request.on('error', reject);
     const abort = (): void => {
-      // An answer that arrived whole has nothing left to stop: its unread rest is drained so the socket goes back
-      // to the pool. Destroying the request then would fail a socket Node's client has already let go of (an
-      // 'error' nobody listens to).
-      if (received?.complete) received.resume();
+      // An answer that arrived whole has nothing left to stop: the body ends, its unread rest drained so the socket
+      // goes back to the pool (what cancelling it does). Destroying the request then would fail a socket Node's
+      // client has already let go of (an 'error' nobody listens to).
+      if (received?.complete) answerBody?.cancel();
       else request.destroy(signal.reason as Error);
     };
     signal.addEventListener('abort', abort, { once: true });

@@ -158,6 +158,18 @@ describe('the CDK-bundled gateway under the real Lambda runtime', () => {
       expect(records[0]).toMatchObject({ function_request_id: id, endpoint: 'chat_completions', status: 200, caller: { type: 'key', id: CALLER.keyId } });
     }
     expect(lambda.output().match(/"Name":"ColdStart"/g) ?? []).toHaveLength(1);
+
+    // A streamed call's record carries the usage the stream reported, read on the way through.
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'gpt-oss-120b', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'record a stream' }] })
+      .withResponse();
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) usage = chunk.usage ?? usage;
+    const streamedId = response.headers.get('x-request-id')!;
+    const until = Date.now() + 5_000;
+    while (recordOf(streamedId).length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(recordOf(streamedId)).toHaveLength(1);
+    expect(recordOf(streamedId)[0]).toMatchObject({ stream: true, status: 200, usage: { inputTokens: usage!.prompt_tokens, outputTokens: usage!.completion_tokens } });
   });
 
   // Last: the stalled upstream keeps this invocation busy until the runtime is stopped.

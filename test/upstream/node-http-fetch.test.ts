@@ -61,6 +61,22 @@ describe('the node:http upstream transport', () => {
     expect(await readAll(answer.body)).toBe('data: 0\n\ndata: 1\n\ndata: 2\n\ndata: end\n\n');
   });
 
+  it('reads a large answer with a content-length whole and in order, and reuses the connection after it', async () => {
+    const large = Buffer.alloc(1024 * 1024);
+    for (let index = 0; index < large.length; index++) large[index] = index % 251;
+    handler = (res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(large.length) }).end(large);
+    const before = connections;
+    for (let round = 0; round < 2; round++) {
+      const answer = await send();
+      const chunks: Uint8Array[] = [];
+      for (let chunk = await answer.body!.read(); chunk !== undefined; chunk = await answer.body!.read()) chunks.push(chunk);
+      expect(Buffer.concat(chunks).equals(large)).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Both answers over one connection (an earlier test's, kept alive, or one new one).
+    expect(connections - before).toBeLessThanOrEqual(1);
+  });
+
   it('fails the next read when the connection is cut in the middle of the body', async () => {
     handler = (res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
