@@ -64,12 +64,14 @@ export function unservedMethod(method: string): GatewayError {
  * A request the adapter refused, answered and recorded by the gateway like any other (endpoint `unknown`); should
  * the gateway fail even at that, the caller still gets the error in its envelope.
  */
-export async function answerRefusal(gateway: Gateway, error: unknown, path: string, signal: AbortSignal, invocation: Invocation): Promise<Answer> {
+export async function answerRefusal(gateway: Gateway, error: unknown, target: string, signal: AbortSignal, invocation: Invocation): Promise<Answer> {
   const refusal = asGatewayError(error);
+  // Only an origin-form target names a path; an absolute or asterisk form gets the default envelope.
+  const path = target.startsWith('/') ? target : '/';
   try {
     return await gateway(refusedRequest(refusal, path, signal), invocation);
   } catch {
-    return renderError(refusal, surfaceOf(path.startsWith('/') ? path : '/'), invocation.requestId);
+    return renderError(refusal, surfaceOf(path), invocation.requestId);
   }
 }
 

@@ -28,7 +28,7 @@ export interface GatewayRequest {
 
 export interface Refusal {
   readonly error: GatewayError;
-  /** The request's path as far as the adapter could tell (`/` when it could not): it picks the error's envelope. */
+  /** The request's path, `/` when the target named none (absolute or asterisk form): it picks the error's envelope. */
   readonly path: string;
 }
 

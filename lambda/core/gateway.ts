@@ -101,7 +101,7 @@ function gatewayContext(options: GatewayOptions): Omit<ForwardContext, 'facts'> 
 /** A request the adapter refused: its error, in the envelope its path asks for; nothing is read or sent. */
 function refuse(refusal: Refusal, facts: RequestFacts, invocation: Invocation): Answer {
   noteGatewayError(facts, refusal.error);
-  return renderError(refusal.error, surfaceOf(refusal.path.startsWith('/') ? refusal.path : '/'), invocation.requestId);
+  return renderError(refusal.error, surfaceOf(refusal.path), invocation.requestId);
 }
 
 const OPEN_LOCAL_CALLER: AuthenticatedCaller = { caller: { type: 'anonymous' }, grants: ALL_MODELS };
